@@ -1,0 +1,45 @@
+// The command table: every verb of the dspace program, one file per command group in commands/.
+#pragma once
+
+#include <dspace/core/context.hpp>
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dspace::cli {
+
+namespace po = boost::program_options;
+
+//! One verb: its name, a one-line summary for `dspace --help`, and the function that runs it.
+struct Command {
+    std::string name;                                                   //!< the verb, e.g. "create"
+    std::string summary;                                                //!< one line for `dspace --help`
+    int (*run)(Context &context, const std::vector<std::string> &args); //!< returns the exit code
+};
+
+//! Every verb, in the order `dspace --help` lists them.
+const std::vector<Command> &commands();
+
+//! A verb's command line: options, positionals, usage line and description for --help.
+struct VerbSpec {
+    std::string usage;                       //!< e.g. "dspace create NAME --flavour F [options]"
+    std::string description;                 //!< a paragraph shown under the usage
+    po::options_description options{"Options"};
+    po::positional_options_description positional;
+};
+
+//! Parses args against spec. Prints help and returns false on --help; throws UsageError
+//! (exit 2, with a hint to run --help) on unknown options or bad values.
+bool parse_verb(const std::string &verb, VerbSpec &spec, const std::vector<std::string> &args, po::variables_map &vm);
+
+//! The arguments after a literal "--" (passed through to another program), removed from args.
+std::vector<std::string> take_passthrough(std::vector<std::string> &args);
+
+// One registration function per command group (commands/*.cpp).
+void add_plugins_commands(std::vector<Command> &table);  //!< plugins
+void add_setup_commands(std::vector<Command> &table);    //!< setup
+void add_config_commands(std::vector<Command> &table);   //!< config
+
+} // namespace dspace::cli

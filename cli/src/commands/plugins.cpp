@@ -1,0 +1,58 @@
+// `dspace plugins`: every plugin file found, loaded or not, and why.
+#include "../command.hpp"
+#include "../output.hpp"
+
+#include <dspace/core/error.hpp>
+
+namespace dspace::cli {
+
+namespace {
+
+int run_plugins(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace plugins [--json]";
+    spec.description = "Lists every plugin file found on the search path, in search order: loaded, incompatible\n"
+                       "(built for another SDK or toolchain) or failed, with the reason and how to fix it.";
+    spec.options.add_options()("json", "print a JSON array of {kind, name, version, sdk, path, status, reason}");
+    po::variables_map vm;
+    if (!parse_verb("plugins", spec, args, vm)) return exit_ok;
+
+    PluginHost &host = context.plugins();
+    if (vm.count("json")) {
+        print_json([&](JsonWriter &w) {
+            w.StartArray();
+            for (const auto &r : host.records()) {
+                w.StartObject();
+                json_field(w, "kind", r.kind);
+                json_field(w, "name", r.name);
+                json_field(w, "version", r.version);
+                json_field(w, "sdk", r.sdk);
+                json_field(w, "path", r.path.string());
+                json_field(w, "status", to_string(r.status));
+                json_field(w, "reason", r.hint.empty() ? r.reason : r.reason + "; " + r.hint);
+                w.EndObject();
+            }
+            w.EndArray();
+        });
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"STATUS", "KIND", "NAME", "VERSION", "SDK", "PATH"}};
+    for (const auto &r : host.records())
+        rows.push_back({to_string(r.status), r.kind, r.name, r.version, r.sdk, r.path.string()});
+    print_table(rows);
+    for (const auto &r : host.records())
+        if (r.status != PluginStatus::loaded)
+            std::cout << "\n" << r.path.filename().string() << ": " << r.reason << "\n  fix: " << r.hint << "\n";
+    std::cout << "\nSearch path (first found wins):\n";
+    for (const auto &dir : plugin_search_dirs(context.options().plugins, context.config(), context.paths()))
+        std::cout << "  " << dir.string() << "\n";
+    return exit_ok;
+}
+
+} // namespace
+
+void add_plugins_commands(std::vector<Command> &table) {
+    table.push_back({"plugins", "list plugin files found, loaded or not, and why", run_plugins});
+}
+
+} // namespace dspace::cli

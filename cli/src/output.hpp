@@ -1,0 +1,48 @@
+// Helpers for what verbs print: JSON documents (RapidJSON) and aligned text tables.
+#pragma once
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace dspace::cli {
+
+//! The JSON writer every --json output uses.
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+//! Runs write on a fresh writer and prints the document to stdout with a trailing newline.
+inline void print_json(const std::function<void(JsonWriter &)> &write) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter writer(buffer);
+    writer.SetIndent(' ', 2);
+    write(writer);
+    std::cout << buffer.GetString() << "\n";
+}
+
+//! Writes "key": "value" into the current object.
+inline void json_field(JsonWriter &w, const char *key, const std::string &value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+//! Prints rows as columns padded to the widest cell; the first row is the header.
+inline void print_table(const std::vector<std::vector<std::string>> &rows) {
+    std::vector<size_t> widths;
+    for (const auto &row : rows)
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i) widths.push_back(0);
+            widths[i] = std::max(widths[i], row[i].size());
+        }
+    for (const auto &row : rows) {
+        std::string line;
+        for (size_t i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row[i] + std::string(widths[i] - row[i].size() + 2, ' ') : row[i];
+        std::cout << line << "\n";
+    }
+}
+
+} // namespace dspace::cli

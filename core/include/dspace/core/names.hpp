@@ -1,0 +1,15 @@
+// Validation of user-chosen names (spaces, snapshots).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dspace {
+
+//! Empty when name is a valid space or snapshot name (letters, digits, '-', '_', 1 to 63 characters,
+//! starting with a letter or digit, not a reserved verb); otherwise why it is not.
+std::string name_problem(std::string_view name);
+//! Throws UsageError when name is invalid; what is "space" or "snapshot" for the message.
+void validate_name(std::string_view name, std::string_view what);
+
+} // namespace dspace

@@ -1,0 +1,60 @@
+// Running external programs: argv only, never a shell. Used by the core and,
+// through sdk::ProcessRunner, by every plugin.
+#pragma once
+
+#include <dspace/sdk/host.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace dspace {
+
+//! An OS account looked up by name.
+struct OsUser {
+    std::string name;  //!< login name
+    uid_t uid = 0;     //!< user id
+    gid_t gid = 0;     //!< primary group id
+    std::string home;  //!< home directory
+};
+
+//! Looks up a user by name; nullopt when there is none.
+std::optional<OsUser> find_os_user(const std::string &name);
+//! Looks up a user by name; throws Error with a hint when there is none.
+OsUser os_user(const std::string &name);
+
+//! The process runner behind sdk::ProcessRunner.
+class ProcessRunnerImpl final : public sdk::ProcessRunner {
+public:
+    //! logger receives each command line (secrets masked) at debug level; may be null.
+    explicit ProcessRunnerImpl(sdk::Logger *logger) : logger_(logger) {}
+    sdk::Result<sdk::ProcessResult> run(const sdk::Command &command) override;
+    std::string find_program(std::string_view name, const std::vector<std::string> &extra_dirs) override;
+
+private:
+    sdk::Logger *logger_;
+};
+
+//! Starts command as a detached server: own session, stdin from /dev/null,
+//! stdout and stderr appended to log_file, no other descriptors inherited.
+//! Returns its pid; throws Error when it cannot be started.
+pid_t spawn_detached(const sdk::Command &command, const std::string &log_file);
+
+//! True when pid exists and is not a zombie (reaps it when it is our child).
+bool process_alive(pid_t pid);
+//! The kernel's start time of pid (clock ticks since boot), to tell a reused pid apart; nullopt when gone.
+std::optional<unsigned long long> process_start_time(pid_t pid);
+//! Waits until pid has exited; false when it still runs after timeout.
+bool wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
+//! pid and all its descendants, parents before children.
+std::vector<pid_t> process_tree(pid_t pid);
+//! The one-letter state of pid from /proc (R, S, T, Z, …); '\0' when gone.
+char process_state(pid_t pid);
+//! Replaces the current process with command (used by `dspace shell` and `exec`); throws Error if exec fails.
+[[noreturn]] void exec_replace(const sdk::Command &command);
+//! The command line as text for logs, with every secret replaced by ***.
+std::string describe_command(const sdk::Command &command);
+
+} // namespace dspace

@@ -1,0 +1,142 @@
+// Spaces: one database server per name, its persisted state and its lifecycle.
+//
+// The state of a space lives in $DSPACE_HOME/spaces/<name>/:
+//   space.json  SpaceState (0600, written atomically)
+//   data/       the server's data directory
+//   run/        socket and pid files (private to the server's OS user)
+//   logs/server.log
+//   lock        flock serialising every command that changes the space
+#pragma once
+
+#include <dspace/core/host_services.hpp>
+#include <dspace/core/lock.hpp>
+#include <dspace/core/plugin_host.hpp>
+#include <dspace/sdk/server.hpp>
+
+#include <chrono>
+#include <functional>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <string_view>
+#include <vector>
+
+namespace dspace {
+
+//! Whether a space's server runs.
+enum class SpaceStatus { running, paused, stopped };
+//! "running", "paused" or "stopped".
+const char *to_string(SpaceStatus status);
+
+//! What space.json holds.
+struct SpaceState {
+    std::string name;                 //!< the space's name
+    std::string flavour;              //!< flavour plugin name
+    std::string version;              //!< server version
+    int port = 0;                     //!< TCP port, kept for the life of the space
+    std::string listen_address;       //!< "127.0.0.1" unless --listen
+    std::string os_user;              //!< OS user the server runs as; empty = the user running dspace
+    std::string user;                 //!< database user
+    std::string password;             //!< its password (secret)
+    std::string database;             //!< initial database
+    pid_t pid = 0;                    //!< server pid while started, else 0
+    unsigned long long pid_start_time = 0; //!< kernel start time of pid, to detect a reused pid after a reboot
+    std::string created;              //!< ISO-8601 UTC creation time
+    std::string from_snapshot;        //!< "SPACE/SNAP" when created from a snapshot, else empty
+};
+
+//! space.json's text for state (pretty JSON, includes the password: write it 0600 only).
+std::string state_to_json(const SpaceState &state);
+//! Parses space.json's text; origin names the file in the Error thrown for bad JSON or missing keys.
+SpaceState state_from_json(std::string_view text, const std::string &origin);
+
+//! Options of `dspace create`.
+struct CreateOptions {
+    std::string name;             //!< new space's name
+    std::string flavour;          //!< flavour name
+    std::string version;          //!< server version; empty = newest installed
+    int port = 0;                 //!< 0 = pick a free one
+    std::string listen_address;   //!< empty = config spaces.listen_address or 127.0.0.1
+    std::string user;             //!< empty = "dspace"
+    std::string password;         //!< empty = random
+    std::string database;         //!< empty = the space's name
+};
+
+//! Manages spaces: state files, server processes, locks. Every method that changes a space takes its lock.
+class SpaceManager {
+public:
+    SpaceManager(HostServices &host, PluginHost &plugins);
+
+    //! Creates, starts and waits for a new space; leaves nothing behind on failure or interruption.
+    SpaceState create(const CreateOptions &options);
+    //! Creates a stopped space whose data directory is filled by fill(data_dir) instead of a template copy,
+    //! with the state (flavour, version, credentials) of like; then starts it. Used by copy and --from-snapshot.
+    SpaceState create_from(const CreateOptions &options, const SpaceState &like,
+                           const std::function<void(const std::filesystem::path &data_dir)> &fill);
+    //! Fills dir (empty or missing) with a fresh cluster for state's flavour and version: a copy of the cached
+    //! template (made on first use), owned by the server's OS user and configured for state.
+    void init_data_dir(const SpaceState &state, const std::filesystem::path &dir);
+    //! Starts a temporary server for state on data_dir and a free port, with state's credentials created,
+    //! runs fn with it, then stops it cleanly (also when fn throws). Used for logical restores.
+    void with_server_on(const SpaceState &state, const std::filesystem::path &data_dir,
+                        const std::function<void(const sdk::Server &)> &fn);
+
+    //! True when a space of that name exists (complete state file).
+    bool exists(const std::string &name) const;
+    //! Reads a space's state; throws Error with a hint (`dspace list`) when there is none.
+    SpaceState load(const std::string &name) const;
+    //! Writes a space's state atomically.
+    void save(const SpaceState &state) const;
+    //! Every space, sorted by name.
+    std::vector<SpaceState> list() const;
+    //! Current status from the process table (a dead pid reads as stopped).
+    SpaceStatus status(const SpaceState &state) const;
+    //! The space's data directory.
+    std::filesystem::path data_dir(const std::string &name) const;
+    //! The space's directory.
+    std::filesystem::path space_dir(const std::string &name) const;
+    //! Takes the space's lock (waits up to 30 s).
+    FileLock lock(const std::string &name) const;
+    //! The sdk::Server view of a space, for plugins.
+    sdk::Server server(const SpaceState &state) const;
+    //! The flavour plugin of a space.
+    sdk::Flavour &flavour(const SpaceState &state) const;
+
+    // Lifecycle. Callers that already hold the lock use the *_locked forms.
+    void start(const std::string &name);                     //!< starts a stopped space and waits until it accepts connections
+    void stop(const std::string &name, bool immediate = false); //!< clean shutdown (immediate: as fast as possible)
+    void pause(const std::string &name);                     //!< freezes every server process
+    void resume(const std::string &name);                    //!< thaws them
+    void remove(const std::string &name, bool force);        //!< stops and deletes the space (not its snapshots)
+    void start_locked(SpaceState &state);                    //!< start, lock held
+    void stop_locked(SpaceState &state, bool immediate);     //!< stop, lock held; also thaws a paused server first
+    void freeze_locked(const SpaceState &state);             //!< SIGSTOP the postmaster then each child, lock held
+    void thaw_locked(const SpaceState &state);               //!< SIGCONT them, lock held
+
+    //! Removes what an interrupted create/copy/rollback left (called at the start of every command).
+    void recover_leftovers();
+
+    //! The OS user a new space of flavour runs as: empty unless root; else config
+    //! flavours.<flavour>.server_user or the flavour's default_server_user().
+    std::string server_os_user(sdk::Flavour &flavour) const;
+    //! The version to use: requested (exact, or a prefix like "15" of "15.4"), or the newest installed;
+    //! throws Error listing the installed versions (or the install hint when there are none).
+    std::string choose_version(sdk::Flavour &flavour, const std::string &requested) const;
+
+private:
+    //! Spawns the server of state on its data dir (configured), records pid, waits until ready.
+    void launch(SpaceState &state, const std::function<void(pid_t)> &on_spawn);
+    //! Reserves name and port under the home lock: makes the space dir with a creating marker.
+    SpaceState reserve(const CreateOptions &options, sdk::Flavour &flavour, const std::string &version);
+    //! Builds a reserved space: fill data, start, optionally create credentials, then write space.json.
+    SpaceState build(SpaceState state, const std::function<void(const std::filesystem::path &)> &fill,
+                     bool create_credentials);
+    //! Makes the directories a server user other than us must traverse (home, spaces/, cache/) mode 0711.
+    void open_home_for(const std::string &os_user) const;
+
+    HostServices &host_;
+    PluginHost &plugins_;
+};
+
+} // namespace dspace

@@ -1,0 +1,220 @@
+#include "loader.hpp"
+#include "messages.hpp"
+
+#include <dspace/core/error.hpp>
+#include <dspace/core/plugin_host.hpp>
+#include <dspace/sdk/registrar.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dspace {
+
+namespace msg = plugin_messages;
+
+const char *to_string(PluginStatus status) {
+    switch (status) {
+    case PluginStatus::loaded: return "loaded";
+    case PluginStatus::incompatible: return "incompatible";
+    case PluginStatus::failed: return "failed";
+    }
+    return "failed";
+}
+
+namespace {
+
+//! Objects of one kind, by name, with the file that registered each.
+template <typename T>
+struct Registry {
+    struct Entry {
+        std::unique_ptr<T> object;
+        std::filesystem::path file;
+    };
+    std::map<std::string, Entry> entries;
+
+    T *find(const std::string &name) const {
+        auto it = entries.find(name);
+        return it == entries.end() ? nullptr : it->second.object.get();
+    }
+    std::vector<T *> all() const {
+        std::vector<T *> out;
+        for (const auto &[name, entry] : entries) out.push_back(entry.object.get());
+        return out;
+    }
+    std::string names() const {
+        std::string out;
+        for (const auto &[name, entry] : entries) out += (out.empty() ? "" : ", ") + name;
+        return out.empty() ? "none" : out;
+    }
+};
+
+//! Collects what one plugin registers; the host commits it only when registration succeeded.
+class StagingRegistrar final : public sdk::Registrar {
+public:
+    void add_flavour(std::unique_ptr<sdk::Flavour> f) override { flavours.push_back(std::move(f)); }
+    void add_migrator(std::unique_ptr<sdk::Migrator> m) override { migrators.push_back(std::move(m)); }
+    void add_snapshotter(std::unique_ptr<sdk::Snapshotter> s) override { snapshotters.push_back(std::move(s)); }
+    std::vector<std::unique_ptr<sdk::Flavour>> flavours;
+    std::vector<std::unique_ptr<sdk::Migrator>> migrators;
+    std::vector<std::unique_ptr<sdk::Snapshotter>> snapshotters;
+};
+
+//! Why a directory should not be scanned (world-writable, or owned by someone else); empty when fine.
+std::string unsafe_dir_reason(const std::filesystem::path &dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) return {};
+    if (st.st_mode & S_IWOTH) return "it is world-writable";
+    if (st.st_uid != 0 && st.st_uid != ::geteuid()) return "it is owned by another user";
+    return {};
+}
+
+template <typename T>
+std::string duplicate_in(const Registry<T> &registry, const std::vector<std::unique_ptr<T>> &staged, const char *kind) {
+    for (const auto &object : staged) {
+        auto it = registry.entries.find(object->name());
+        if (it != registry.entries.end()) return msg::duplicate(kind, object->name(), it->second.file.string());
+    }
+    return {};
+}
+
+template <typename T>
+void commit(Registry<T> &registry, std::vector<std::unique_ptr<T>> &staged, const std::filesystem::path &file) {
+    for (auto &object : staged) {
+        std::string name = object->name();
+        registry.entries.emplace(name, typename Registry<T>::Entry{std::move(object), file});
+    }
+}
+
+template <typename T>
+T &require(const Registry<T> &registry, const std::string &name, const char *kind) {
+    if (T *found = registry.find(name)) return *found;
+    throw Error(std::string("unknown ") + kind + " '" + name + "' (available: " + registry.names() + ")",
+                "run `dspace plugins` to see every plugin found and why any failed to load");
+}
+
+} // namespace
+
+struct PluginHost::Impl {
+    // Destroyed in reverse order: objects first, libraries last (and only at exit).
+    std::vector<boost::dll::shared_library> libraries;
+    Registry<sdk::Flavour> flavours;
+    Registry<sdk::Migrator> migrators;
+    Registry<sdk::Snapshotter> snapshotters;
+    std::vector<PluginRecord> records;
+    std::vector<std::filesystem::path> scanned;
+    std::map<std::string, std::filesystem::path> loaded_files; // "<kind>/<name>" -> file
+};
+
+PluginHost::PluginHost() : impl_(std::make_unique<Impl>()) {}
+PluginHost::~PluginHost() = default;
+
+PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
+    std::error_code ec;
+    std::filesystem::path file = std::filesystem::absolute(file_in, ec);
+    PluginRecord record;
+    record.path = file;
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        record.reason = "no such plugin file";
+        record.hint = "check the path";
+        return record;
+    }
+    auto file_name = plugin_loader::parse_file_name(file);
+    if (!file_name) {
+        record.reason = "the file name is not dspace_<kind>_<name>" + boost::dll::shared_library::suffix().string();
+        record.hint = "kind is flavour, migrator or snapshotter; rename the file";
+        return record;
+    }
+    std::string key = file_name->kind + "/" + file_name->name;
+    if (auto it = impl_->loaded_files.find(key); it != impl_->loaded_files.end()) {
+        record.kind = file_name->kind;
+        record.name = file_name->name;
+        record.reason = msg::shadowed(it->second.string());
+        record.hint = msg::shadowed_hint;
+        return record;
+    }
+    auto checked = plugin_loader::open_and_check(file, record);
+    if (!checked) return record;
+
+    StagingRegistrar staging;
+    char err[1024] = {0};
+    int rc = checked->descriptor->register_fn(reinterpret_cast<dspace_registrar *>(static_cast<sdk::Registrar *>(&staging)), err, sizeof err);
+    impl_->libraries.push_back(std::move(checked->library)); // never unloaded, even on failure
+    if (rc != 0) {
+        record.status = PluginStatus::failed;
+        record.reason = msg::register_failed(err[0] ? err : "no message");
+        record.hint = msg::register_failed_hint;
+        return record;
+    }
+    std::string duplicate = duplicate_in(impl_->flavours, staging.flavours, "flavour");
+    if (duplicate.empty()) duplicate = duplicate_in(impl_->migrators, staging.migrators, "migrator");
+    if (duplicate.empty()) duplicate = duplicate_in(impl_->snapshotters, staging.snapshotters, "snapshotter");
+    if (!duplicate.empty()) {
+        record.status = PluginStatus::failed;
+        record.reason = duplicate;
+        record.hint = msg::duplicate_hint;
+        return record;
+    }
+    commit(impl_->flavours, staging.flavours, file);
+    commit(impl_->migrators, staging.migrators, file);
+    commit(impl_->snapshotters, staging.snapshotters, file);
+    impl_->loaded_files.emplace(key, file);
+    record.status = PluginStatus::loaded;
+    return record;
+}
+
+PluginRecord PluginHost::load_file(const std::filesystem::path &file) {
+    PluginRecord record = try_load_file(file);
+    impl_->records.push_back(record);
+    if (record.status != PluginStatus::loaded)
+        throw Error("cannot load plugin " + record.path.string() + ": " + record.reason, record.hint);
+    return record;
+}
+
+void PluginHost::load(const PluginSearchOptions &options, const std::vector<std::filesystem::path> &dirs) {
+    for (const auto &file : options.explicit_files) load_file(file);
+    const std::string suffix = boost::dll::shared_library::suffix().string();
+    for (const auto &dir : dirs) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(dir, ec)) continue;
+        if (std::string why = unsafe_dir_reason(dir); !why.empty()) {
+            spdlog::warn("skipping plugin directory {}: {}", dir.string(), why);
+            continue;
+        }
+        impl_->scanned.push_back(dir);
+        std::vector<std::filesystem::path> files;
+        for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+            std::string file_name = entry.path().filename().string();
+            if (file_name.rfind("dspace_", 0) == 0 && file_name.size() > suffix.size() &&
+                file_name.compare(file_name.size() - suffix.size(), suffix.size(), suffix) == 0)
+                files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+        for (const auto &file : files) {
+            PluginRecord record = try_load_file(file);
+            if (record.status != PluginStatus::loaded)
+                spdlog::debug("plugin {} not loaded: {}", file.string(), record.reason);
+            impl_->records.push_back(std::move(record));
+        }
+    }
+}
+
+const std::vector<PluginRecord> &PluginHost::records() const { return impl_->records; }
+const std::vector<std::filesystem::path> &PluginHost::scanned_dirs() const { return impl_->scanned; }
+
+sdk::Flavour *PluginHost::try_flavour(const std::string &name) const { return impl_->flavours.find(name); }
+sdk::Flavour &PluginHost::flavour(const std::string &name) const { return require(impl_->flavours, name, "flavour"); }
+sdk::Migrator *PluginHost::try_migrator(const std::string &name) const { return impl_->migrators.find(name); }
+sdk::Migrator &PluginHost::migrator(const std::string &name) const { return require(impl_->migrators, name, "migrator"); }
+sdk::Snapshotter *PluginHost::try_snapshotter(const std::string &name) const { return impl_->snapshotters.find(name); }
+sdk::Snapshotter &PluginHost::snapshotter(const std::string &name) const {
+    return require(impl_->snapshotters, name, "snapshotter");
+}
+std::vector<sdk::Flavour *> PluginHost::flavours() const { return impl_->flavours.all(); }
+std::vector<sdk::Migrator *> PluginHost::migrators() const { return impl_->migrators.all(); }
+std::vector<sdk::Snapshotter *> PluginHost::snapshotters() const { return impl_->snapshotters.all(); }
+
+} // namespace dspace

@@ -1,0 +1,59 @@
+// Helpers shared by the space implementation files (not part of the core's interface).
+#pragma once
+
+#include <dspace/core/space.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace dspace {
+
+//! Names of the files and directories inside a space directory.
+namespace space_files {
+inline constexpr const char *state = "space.json";     //!< the state; written last on create
+inline constexpr const char *lock = "lock";            //!< the space's flock
+inline constexpr const char *creating = ".creating";   //!< marker of a create in progress
+} // namespace space_files
+
+//! Who is building a space and which server it started: lets recover_leftovers tell a live create from a dead one.
+struct CreatingMarker {
+    pid_t creator = 0;                        //!< the dspace process creating the space
+    unsigned long long creator_start = 0;     //!< its kernel start time
+    pid_t server = 0;                         //!< the server it started, or 0
+    unsigned long long server_start = 0;      //!< that server's start time
+    int port = 0;                             //!< the port reserved for the space
+};
+
+//! Writes the marker into dir.
+void write_marker(const std::filesystem::path &dir, const CreatingMarker &marker);
+//! Reads dir's marker; nullopt when there is none or it is unreadable.
+std::optional<CreatingMarker> read_marker(const std::filesystem::path &dir);
+//! True when pid runs and started at start_time (0 = do not compare).
+bool same_process_alive(pid_t pid, unsigned long long start_time);
+//! Kills pid and all its descendants with SIGKILL (thawing them first) and waits for pid to end.
+void kill_tree(pid_t pid);
+
+//! uid and gid for os_user (empty = the current user).
+struct Owner {
+    uid_t uid;
+    gid_t gid;
+};
+//! The owner ids of os_user; throws Error when the user does not exist.
+Owner owner_of(const std::string &os_user);
+//! Creates dir (parents must exist) with mode and hands it to owner.
+void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner);
+//! Copies the tree from into to (to must not exist), keeping modes and giving every entry to owner.
+void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner);
+//! Throws Error with a hint when some directory from / down to dir cannot be traversed by os_user.
+void check_reachable(const std::filesystem::path &dir, const std::string &os_user);
+
+//! A random password of letters and digits.
+std::string random_password();
+//! A random hex suffix for temporary names.
+std::string random_token();
+//! Now as ISO-8601 UTC ("2024-05-01T12:00:00Z").
+std::string utc_now();
+
+} // namespace dspace

@@ -1,0 +1,106 @@
+// Small helpers of the space implementation: markers, owners, random values, time.
+#include "internal.hpp"
+
+#include <dspace/core/error.hpp>
+#include <dspace/core/fs.hpp>
+#include <dspace/core/process.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <random>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dspace {
+
+void write_marker(const std::filesystem::path &dir, const CreatingMarker &m) {
+    std::ostringstream out;
+    out << m.creator << ' ' << m.creator_start << ' ' << m.server << ' ' << m.server_start << ' ' << m.port << '\n';
+    fs::write_file_atomic(dir / space_files::creating, out.str(), 0600);
+}
+
+std::optional<CreatingMarker> read_marker(const std::filesystem::path &dir) {
+    try {
+        std::istringstream in(fs::read_file(dir / space_files::creating));
+        CreatingMarker m;
+        if (in >> m.creator >> m.creator_start >> m.server >> m.server_start >> m.port) return m;
+    } catch (const Error &) {
+    }
+    return std::nullopt;
+}
+
+bool same_process_alive(pid_t pid, unsigned long long start_time) {
+    if (!process_alive(pid)) return false;
+    if (start_time == 0) return true;
+    auto actual = process_start_time(pid);
+    return actual && *actual == start_time;
+}
+
+void kill_tree(pid_t pid) {
+    auto tree = process_tree(pid);
+    for (pid_t p : tree) ::kill(p, SIGKILL);
+    for (pid_t p : tree) ::kill(p, SIGCONT);
+    wait_for_exit(pid, std::chrono::seconds(10));
+}
+
+Owner owner_of(const std::string &os_user) {
+    if (os_user.empty()) return {::geteuid(), ::getegid()};
+    auto user = os_user(os_user);
+    return {user.uid, user.gid};
+}
+
+void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner) {
+    if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
+        throw Error("cannot create directory " + dir.string() + ": " + std::strerror(errno));
+    if (::chmod(dir.c_str(), mode) != 0 || ::lchown(dir.c_str(), owner.uid, owner.gid) != 0)
+        throw Error("cannot set the mode and owner of " + dir.string() + ": " + std::strerror(errno));
+}
+
+void check_reachable(const std::filesystem::path &dir, const std::string &os_user) {
+    if (os_user.empty()) return;
+    OsUser user = os_user(os_user);
+    if (user.uid == ::geteuid()) return;
+    for (auto p = std::filesystem::absolute(dir); ; p = p.parent_path()) {
+        struct stat st {};
+        if (::stat(p.c_str(), &st) == 0) {
+            mode_t bit = st.st_uid == user.uid ? S_IXUSR : st.st_gid == user.gid ? S_IXGRP : S_IXOTH;
+            if (!(st.st_mode & bit))
+                throw Error("the database server runs as the OS user '" + os_user + "', which cannot reach " + dir.string() +
+                                " because it may not enter " + p.string(),
+                            "set DSPACE_HOME to a path the user '" + os_user +
+                                "' can reach, e.g. /var/lib/dspace (or pick another server user with "
+                                "`dspace config set flavours.<flavour>.server_user USER`)");
+        }
+        if (p == p.root_path() || p.empty()) break;
+    }
+}
+
+std::string random_password() {
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    std::random_device device;
+    std::uniform_int_distribution<size_t> pick(0, sizeof alphabet - 2);
+    std::string out;
+    for (int i = 0; i < 24; ++i) out += alphabet[pick(device)];
+    return out;
+}
+
+std::string random_token() {
+    std::random_device device;
+    std::ostringstream out;
+    out << std::hex << device() << device();
+    return out.str();
+}
+
+std::string utc_now() {
+    std::time_t now = std::time(nullptr);
+    std::tm tm {};
+    ::gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+} // namespace dspace

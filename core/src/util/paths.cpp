@@ -1,0 +1,20 @@
+#include <dspace/core/paths.hpp>
+
+#include <cstdlib>
+#include <pwd.h>
+#include <unistd.h>
+
+namespace dspace {
+
+std::filesystem::path Paths::default_home() {
+    if (const char *home = std::getenv("DSPACE_HOME"); home != nullptr && *home != '\0')
+        return std::filesystem::absolute(home);
+    const char *user_home = std::getenv("HOME");
+    if (user_home == nullptr || *user_home == '\0') {
+        struct passwd *pw = ::getpwuid(::getuid());
+        user_home = pw ? pw->pw_dir : "/tmp";
+    }
+    return std::filesystem::path(user_home) / ".dataspace";
+}
+
+} // namespace dspace
