@@ -11,6 +11,10 @@ const std::vector<Command> &commands() {
         std::vector<Command> t;
         add_setup_commands(t);
         add_config_commands(t);
+        add_space_commands(t);
+        add_connect_commands(t);
+        add_snapshot_commands(t);
+        add_rollback_commands(t);
         add_plugins_commands(t);
         return t;
     }();

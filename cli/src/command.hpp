@@ -41,5 +41,9 @@ std::vector<std::string> take_passthrough(std::vector<std::string> &args);
 void add_plugins_commands(std::vector<Command> &table);  //!< plugins
 void add_setup_commands(std::vector<Command> &table);    //!< setup
 void add_config_commands(std::vector<Command> &table);   //!< config
+void add_space_commands(std::vector<Command> &table);    //!< create, list, status, start, stop, pause, resume, rm
+void add_connect_commands(std::vector<Command> &table);  //!< shell, env, exec, logs
+void add_snapshot_commands(std::vector<Command> &table); //!< snapshot (ls, inspect, rm, cp, verify)
+void add_rollback_commands(std::vector<Command> &table); //!< rollback, copy
 
 } // namespace dspace::cli

@@ -74,9 +74,10 @@ std::string read_file(const stdfs::path &path) {
 
 void make_private_dir(const stdfs::path &dir, unsigned mode) {
     std::error_code ec;
-    stdfs::create_directories(dir, ec);
+    bool created = stdfs::create_directories(dir, ec);
     if (ec) throw Error("cannot create directory " + dir.string() + ": " + ec.message());
-    if (::chmod(dir.c_str(), mode) != 0)
+    // An existing directory keeps its mode: $DSPACE_HOME may be 0711 on purpose so a server user can pass through.
+    if (created && ::chmod(dir.c_str(), mode) != 0)
         throw Error("cannot set the mode of " + dir.string() + ": " + errno_text());
 }
 

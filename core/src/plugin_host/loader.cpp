@@ -1,13 +1,11 @@
 #include "loader.hpp"
+#include "elf_symbols.hpp"
 #include "messages.hpp"
 
 #include <dspace/sdk/abi_tag.hpp>
 #include <dspace/sdk/version.hpp>
 
-#include <boost/dll/library_info.hpp>
-
 #include <array>
-#include <fstream>
 
 namespace dspace::plugin_loader {
 
@@ -19,18 +17,6 @@ constexpr std::array kinds{"flavour", "migrator", "snapshotter"};
 
 //! The minimum descriptor size this host understands (SDK 1.0).
 constexpr uint32_t min_descriptor_size = sizeof(dspace_plugin_descriptor);
-
-bool has_elf_magic(const std::filesystem::path &file, std::string &found) {
-    std::ifstream in(file, std::ios::binary);
-    std::array<char, 4> head{};
-    if (!in.read(head.data(), head.size())) {
-        found = "the file is shorter than 4 bytes";
-        return false;
-    }
-    if (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F') return true;
-    found = "it does not start with an ELF header";
-    return false;
-}
 
 uint32_t kind_bit(const std::string &kind) {
     if (kind == "flavour") return DSPACE_KIND_FLAVOUR;
@@ -66,22 +52,19 @@ std::optional<Checked> open_and_check(const std::filesystem::path &file, PluginR
         record.kind = parsed->kind;
         record.name = parsed->name;
     }
-    std::string found;
-    if (!has_elf_magic(file, found)) {
-        reject(record, PluginStatus::failed, msg::not_shared_object(found), "remove the file from the plugin directory");
-        return std::nullopt;
-    }
     // Look for the entry symbol without running any of the file's code.
-    try {
-        boost::dll::library_info info(file);
-        auto symbols = info.symbols();
-        if (std::find(symbols.begin(), symbols.end(), DSPACE_PLUGIN_ENTRY_SYMBOL) == symbols.end()) {
-            reject(record, PluginStatus::failed, msg::no_entry_point(),
-                   "build it with DSPACE_PLUGIN(...) from <dspace/sdk/plugin.hpp>, or remove the file");
-            return std::nullopt;
-        }
-    } catch (const std::exception &e) {
-        reject(record, PluginStatus::failed, msg::not_shared_object(e.what()), "remove the file from the plugin directory");
+    auto lookup = find_exported_symbol(file, DSPACE_PLUGIN_ENTRY_SYMBOL);
+    switch (lookup.verdict) {
+    case ElfLookup::exported: break;
+    case ElfLookup::not_shared_object:
+        reject(record, PluginStatus::failed, msg::not_shared_object(lookup.found), "remove the file from the plugin directory");
+        return std::nullopt;
+    case ElfLookup::other_platform:
+        reject(record, PluginStatus::incompatible, msg::other_platform(lookup.found), msg::rebuild_hint);
+        return std::nullopt;
+    case ElfLookup::missing:
+        reject(record, PluginStatus::failed, msg::no_entry_point(),
+               "build it with DSPACE_PLUGIN(...) from <dspace/sdk/plugin.hpp>, or remove the file");
         return std::nullopt;
     }
 
@@ -130,6 +113,10 @@ std::optional<Checked> open_and_check(const std::filesystem::path &file, PluginR
     }
     if ((d->kinds & kind_bit(record.kind)) == 0) {
         reject(record, PluginStatus::failed, msg::kind_mismatch(record.kind, d->kinds), msg::name_mismatch_hint);
+        return std::nullopt;
+    }
+    if (d->register_fn == nullptr) {
+        reject(record, PluginStatus::failed, msg::no_register_fn(), msg::rebuild_hint);
         return std::nullopt;
     }
     checked.descriptor = d;

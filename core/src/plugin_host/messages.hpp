@@ -12,8 +12,10 @@ inline const std::string rebuild_hint =
     "rebuild the plugin against the installed dspace SDK (find_package(dspace_sdk)) with the same compiler, or remove the file";
 
 inline std::string not_shared_object(const std::string &found) { return "not a shared object (" + found + ")"; }
+inline std::string other_platform(const std::string &found) { return "built for another platform (" + found + ")"; }
 inline std::string no_entry_point() { return "not a dspace plugin: it does not export dspace_plugin_entry()"; }
 inline std::string null_descriptor() { return "dspace_plugin_entry() returned no descriptor"; }
+inline std::string no_register_fn() { return "the descriptor has no register function (register_fn is null)"; }
 inline std::string bad_magic(unsigned expected, unsigned found) {
     char text[128];
     std::snprintf(text, sizeof text, "bad magic number: expected 0x%08x (\"DSP1\"), found 0x%08x", expected, found);

@@ -8,7 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,22 +65,38 @@ public:
     std::vector<std::unique_ptr<sdk::Snapshotter>> snapshotters;
 };
 
-//! Why a directory should not be scanned (world-writable, or owned by someone else); empty when fine.
-std::string unsafe_dir_reason(const std::filesystem::path &dir) {
+//! Why a directory or file should not be trusted (world-writable, or owned by someone else); empty when fine.
+std::string unsafe_reason(const std::filesystem::path &path) {
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0) return {};
+    if (::stat(path.c_str(), &st) != 0) return {};
     if (st.st_mode & S_IWOTH) return "it is world-writable";
     if (st.st_uid != 0 && st.st_uid != ::geteuid()) return "it is owned by another user";
     return {};
 }
 
+//! Why the staged objects cannot be committed (a name already taken, or registered twice by the plugin); empty when fine.
 template <typename T>
 std::string duplicate_in(const Registry<T> &registry, const std::vector<std::unique_ptr<T>> &staged, const char *kind) {
+    std::set<std::string> staged_names;
     for (const auto &object : staged) {
-        auto it = registry.entries.find(object->name());
-        if (it != registry.entries.end()) return msg::duplicate(kind, object->name(), it->second.file.string());
+        std::string name = object->name();
+        auto it = registry.entries.find(name);
+        if (it != registry.entries.end()) return msg::duplicate(kind, name, it->second.file.string());
+        if (!staged_names.insert(name).second) return msg::duplicate(kind, name, "the plugin itself");
     }
     return {};
+}
+
+//! Calls a descriptor's register function; a C++ exception from a hand-written one becomes an error too.
+int call_register(const dspace_plugin_descriptor &descriptor, sdk::Registrar &registrar, char *err, size_t err_len) {
+    try {
+        return descriptor.register_fn(reinterpret_cast<dspace_registrar *>(&registrar), err, err_len);
+    } catch (const std::exception &e) {
+        std::snprintf(err, err_len, "%s", e.what());
+    } catch (...) {
+        std::snprintf(err, err_len, "unknown exception");
+    }
+    return 1;
 }
 
 template <typename T>
@@ -87,6 +105,13 @@ void commit(Registry<T> &registry, std::vector<std::unique_ptr<T>> &staged, cons
         std::string name = object->name();
         registry.entries.emplace(name, typename Registry<T>::Entry{std::move(object), file});
     }
+}
+
+//! True when file (under any path) is already among records.
+bool already_recorded(const std::vector<PluginRecord> &records, const std::filesystem::path &file) {
+    std::error_code ec;
+    return std::any_of(records.begin(), records.end(),
+                       [&](const PluginRecord &record) { return std::filesystem::equivalent(record.path, file, ec); });
 }
 
 template <typename T>
@@ -141,7 +166,7 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
 
     StagingRegistrar staging;
     char err[1024] = {0};
-    int rc = checked->descriptor->register_fn(reinterpret_cast<dspace_registrar *>(static_cast<sdk::Registrar *>(&staging)), err, sizeof err);
+    int rc = call_register(*checked->descriptor, staging, err, sizeof err);
     impl_->libraries.push_back(std::move(checked->library)); // never unloaded, even on failure
     if (rc != 0) {
         record.status = PluginStatus::failed;
@@ -180,7 +205,7 @@ void PluginHost::load(const PluginSearchOptions &options, const std::vector<std:
     for (const auto &dir : dirs) {
         std::error_code ec;
         if (!std::filesystem::is_directory(dir, ec)) continue;
-        if (std::string why = unsafe_dir_reason(dir); !why.empty()) {
+        if (std::string why = unsafe_reason(dir); !why.empty()) {
             spdlog::warn("skipping plugin directory {}: {}", dir.string(), why);
             continue;
         }
@@ -194,7 +219,15 @@ void PluginHost::load(const PluginSearchOptions &options, const std::vector<std:
         }
         std::sort(files.begin(), files.end());
         for (const auto &file : files) {
-            PluginRecord record = try_load_file(file);
+            if (already_recorded(impl_->records, file)) continue; // e.g. named with --plugin and also found in a directory
+            PluginRecord record;
+            if (std::string why = unsafe_reason(file); !why.empty()) {
+                record.path = file;
+                record.reason = "not loaded: " + why;
+                record.hint = "chmod o-w " + file.string() + " (and make it owned by you or root) if you trust it";
+            } else {
+                record = try_load_file(file);
+            }
             if (record.status != PluginStatus::loaded)
                 spdlog::debug("plugin {} not loaded: {}", file.string(), record.reason);
             impl_->records.push_back(std::move(record));

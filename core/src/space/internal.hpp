@@ -57,3 +57,16 @@ std::string random_token();
 std::string utc_now();
 
 } // namespace dspace
+
+namespace dspace {
+
+//! Stops the server pid with the flavour's signals (SIGTERM when the flavour is unknown): the clean one
+//! (or the immediate one when immediate), escalating to immediate and then SIGKILL when it does not end.
+void shutdown_server(pid_t pid, sdk::Flavour *flavour, bool immediate);
+//! Waits until the server of srv accepts connections; throws Error (with the log's last lines) when it
+//! exits or is not ready within the time limit.
+void wait_until_ready(HostServices &host, sdk::Flavour &flavour, const sdk::Server &srv, pid_t pid);
+//! Removes everything inside dir (sockets and pid files a dead server left), creating dir when missing.
+void empty_dir(const std::filesystem::path &dir, unsigned mode, Owner owner);
+
+} // namespace dspace

@@ -122,6 +122,8 @@ std::vector<SpaceState> SpaceManager::list() const {
 }
 
 FileLock SpaceManager::lock(const std::string &name) const {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(space_dir(name), ec)) load(name); // throws "no space named ..."
     return FileLock(space_dir(name) / space_files::lock, "space '" + name + "'");
 }
 

@@ -48,7 +48,7 @@ void kill_tree(pid_t pid) {
 
 Owner owner_of(const std::string &os_user) {
     if (os_user.empty()) return {::geteuid(), ::getegid()};
-    auto user = os_user(os_user);
+    auto user = dspace::os_user(os_user);
     return {user.uid, user.gid};
 }
 
@@ -61,7 +61,7 @@ void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner
 
 void check_reachable(const std::filesystem::path &dir, const std::string &os_user) {
     if (os_user.empty()) return;
-    OsUser user = os_user(os_user);
+    OsUser user = dspace::os_user(os_user);
     if (user.uid == ::geteuid()) return;
     for (auto p = std::filesystem::absolute(dir); ; p = p.parent_path()) {
         struct stat st {};

@@ -15,7 +15,7 @@ namespace stdfs = std::filesystem;
 void write_file_atomic(const stdfs::path &path, std::string_view content, unsigned mode = 0600);
 //! Reads a whole file; throws Error naming the file when it cannot.
 std::string read_file(const stdfs::path &path);
-//! Creates dir and missing parents; the last component gets mode (0700 by default).
+//! Creates dir and missing parents; a newly created last component gets mode (0700 by default), an existing one keeps its mode.
 void make_private_dir(const stdfs::path &dir, unsigned mode = 0700);
 //! fsyncs a directory so that renames and creations inside it are durable.
 void fsync_dir(const stdfs::path &dir);

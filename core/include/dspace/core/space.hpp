@@ -125,8 +125,9 @@ public:
     std::string choose_version(sdk::Flavour &flavour, const std::string &requested) const;
 
 private:
-    //! Spawns the server of state on its data dir (configured), records pid, waits until ready.
-    void launch(SpaceState &state, const std::function<void(pid_t)> &on_spawn);
+    //! Configures srv's data dir, spawns its server as state.os_user, calls on_spawn(pid), waits until it is
+    //! ready (killing it when it is not) and returns its pid.
+    pid_t launch(const SpaceState &state, const sdk::Server &srv, const std::function<void(pid_t)> &on_spawn);
     //! Reserves name and port under the home lock: makes the space dir with a creating marker.
     SpaceState reserve(const CreateOptions &options, sdk::Flavour &flavour, const std::string &version);
     //! Builds a reserved space: fill data, start, optionally create credentials, then write space.json.

@@ -1,0 +1,117 @@
+// dspace config get|set|unset|list: reads and edits $DSPACE_HOME/config.json by dotted key.
+#include "../command.hpp"
+
+#include <dspace/core/error.hpp>
+#include <dspace/core/lock.hpp>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <iostream>
+
+namespace dspace::cli {
+
+namespace {
+
+const char *const config_usage = "dspace config get KEY | set KEY VALUE | unset KEY | list  [--json]";
+
+std::string key_value_json(const std::string &key, const std::string &value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartObject();
+    w.Key("key");
+    w.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+    w.Key("value");
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    w.EndObject();
+    return buffer.GetString();
+}
+
+void expect_arguments(const std::string &action, const std::vector<std::string> &words, size_t count) {
+    if (words.size() != count + 1)
+        throw UsageError("dspace config " + action + " takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") +
+                             ", " + std::to_string(words.size() - 1) + " given",
+                         std::string("usage: ") + config_usage);
+}
+
+//! Applies change to the configuration under the home lock, re-reading the file first, then saves it atomically.
+template <typename Change>
+bool edit_config(Context &context, Change change) {
+    context.ensure_home();
+    FileLock lock(context.paths().home_lock(), "the dspace home " + context.paths().home().string());
+    Config &config = context.config();
+    config.load();
+    bool changed = change(config);
+    if (changed) config.save();
+    return changed;
+}
+
+int config_get(Context &context, const std::string &key, bool json) {
+    auto value = context.config().get(key);
+    if (!value)
+        throw Error("configuration key '" + key + "' is not set", "`dspace config list` shows the keys that are set");
+    std::cout << (json ? key_value_json(key, *value) : *value) << "\n";
+    return exit_ok;
+}
+
+int config_list(Context &context, bool json) {
+    if (json) {
+        std::cout << context.config().to_json() << "\n";
+        return exit_ok;
+    }
+    for (const auto &[key, value] : context.config().list()) std::cout << key << " = " << value << "\n";
+    return exit_ok;
+}
+
+int run_config(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = config_usage;
+    spec.description =
+        "Reads and edits the configuration in $DSPACE_HOME/config.json. Keys are dotted paths into nested objects,\n"
+        "e.g. snapshots.default_snapshotter. `set` stores VALUE as JSON when it is a JSON number, true/false, null,\n"
+        "string or array, and as text otherwise. Changes are written atomically under the home lock.\n"
+        "`get` of a key that is not set exits with status 1.";
+    spec.options.add_options()
+        ("json", "print JSON (get: {\"key\",\"value\"}; list: the whole configuration)")
+        ("words", po::value<std::vector<std::string>>()->default_value({}, ""), "action and its arguments");
+    spec.positional.add("words", -1);
+    po::variables_map vm;
+    if (!parse_verb("config", spec, args, vm)) return exit_ok;
+    const auto &words = vm["words"].as<std::vector<std::string>>();
+    bool json = vm.count("json") > 0;
+    if (words.empty()) throw UsageError("dspace config needs an action", std::string("usage: ") + config_usage);
+    const std::string &action = words[0];
+
+    if (action == "get") {
+        expect_arguments(action, words, 1);
+        return config_get(context, words[1], json);
+    }
+    if (action == "list") {
+        expect_arguments(action, words, 0);
+        return config_list(context, json);
+    }
+    if (action == "set") {
+        expect_arguments(action, words, 2);
+        edit_config(context, [&](Config &config) {
+            config.set(words[1], words[2]);
+            return true;
+        });
+        std::cout << words[1] << " = " << context.config().get(words[1]).value_or("") << "\n";
+        return exit_ok;
+    }
+    if (action == "unset") {
+        expect_arguments(action, words, 1);
+        bool removed = edit_config(context, [&](Config &config) { return config.unset(words[1]); });
+        std::cout << (removed ? "unset " : "nothing to do: not set: ") << words[1] << "\n";
+        return exit_ok;
+    }
+    throw UsageError("unknown config action '" + action + "'", std::string("usage: ") + config_usage);
+}
+
+} // namespace
+
+void add_config_commands(std::vector<Command> &table) {
+    table.push_back({"config", "get, set, unset or list configuration keys", run_config});
+}
+
+} // namespace dspace::cli

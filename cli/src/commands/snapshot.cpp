@@ -1,0 +1,199 @@
+// `dspace snapshot NAME SNAP` and its sub-verbs ls, inspect, rm, cp, verify.
+#include "../command.hpp"
+#include "../output.hpp"
+#include "snapshot_services.hpp"
+
+#include <dspace/core/error.hpp>
+
+#include <iostream>
+#include <map>
+
+namespace dspace::cli {
+
+namespace {
+
+//! Writes the fields `snapshot ls --json` lists.
+void write_summary(JsonWriter &w, const SnapshotManifest &m) {
+    json_field(w, "space", m.space);
+    json_field(w, "name", m.name);
+    json_field(w, "snapshotter", m.snapshotter);
+    json_field(w, "created", m.created);
+    w.Key("size_bytes");
+    w.Uint64(m.size_bytes);
+    json_field(w, "parent", m.parent);
+    json_field(w, "flavour", m.flavour);
+    json_field(w, "server_version", m.server_version);
+    json_field(w, "message", m.message);
+}
+
+int snapshot_take(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot NAME SNAP [--snapshotter rsync|tar|pg_dump] [--online] [-m MESSAGE] [--force]\n"
+                 "       dspace snapshot ls|inspect|rm|cp|verify ... (see `dspace snapshot ls --help` ...)";
+    spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
+                       "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
+    SnapshotOptions options;
+    spec.options.add_options()
+        ("space", po::value(&options.space)->required(), "the space")
+        ("snap", po::value(&options.name)->required(), "the snapshot's name")
+        ("snapshotter", po::value(&options.snapshotter), "rsync, tar or pg_dump (default: config snapshots.default_snapshotter, else rsync)")
+        ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
+        ("message,m", po::value(&options.message), "a note kept with the snapshot")
+        ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name");
+    spec.positional.add("space", 1).add("snap", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    SnapshotManifest m = services.snapshots.take(options);
+    std::cout << "snapshot " << m.space << "/" << m.name << " taken (" << m.snapshotter << ", " << m.size_bytes << " bytes)\n";
+    return exit_ok;
+}
+
+int snapshot_ls(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot ls [NAME] [--json]";
+    spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.";
+    std::string space;
+    spec.options.add_options()("space", po::value(&space), "the space")(
+        "json", "print a JSON array of {space, name, snapshotter, created, size_bytes, parent, flavour, server_version, message}");
+    spec.positional.add("space", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    auto snapshots = services.snapshots.store().list(space);
+    if (vm.count("json")) {
+        print_json([&](JsonWriter &w) {
+            w.StartArray();
+            for (const auto &m : snapshots) {
+                w.StartObject();
+                write_summary(w, m);
+                w.EndObject();
+            }
+            w.EndArray();
+        });
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
+    for (const auto &m : snapshots)
+        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.parent, m.message});
+    print_table(rows);
+    return exit_ok;
+}
+
+int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot inspect NAME SNAP [--json]";
+    spec.description = "Shows the manifest of snapshot SNAP of space NAME, with its files and their checksums.";
+    std::string space, snap;
+    spec.options.add_options()("space", po::value(&space)->required(), "the space")(
+        "snap", po::value(&snap)->required(), "the snapshot")("json", "print the manifest as JSON");
+    spec.positional.add("space", 1).add("snap", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot inspect", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    SnapshotManifest m = services.snapshots.store().read(space, snap);
+    if (vm.count("json")) {
+        std::cout << manifest_to_json(m);
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"space:", m.space},         {"name:", m.name},
+                                               {"flavour:", m.flavour},     {"server_version:", m.server_version},
+                                               {"snapshotter:", m.snapshotter}, {"method:", m.method},
+                                               {"parent:", m.parent},       {"created:", m.created},
+                                               {"size_bytes:", std::to_string(m.size_bytes)}, {"message:", m.message},
+                                               {"migration_head:", m.migration_head}};
+    print_table(rows);
+    std::cout << "\n";
+    std::vector<std::vector<std::string>> files{{"SIZE", "XXH3_128", "PATH"}};
+    for (const auto &f : m.files) files.push_back({std::to_string(f.size), f.xxh3_128, f.path});
+    print_table(files);
+    return exit_ok;
+}
+
+int snapshot_rm(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot rm NAME SNAP...";
+    spec.description = "Removes snapshots of space NAME.";
+    std::string space;
+    std::vector<std::string> snaps;
+    spec.options.add_options()("space", po::value(&space)->required(), "the space")(
+        "snap", po::value(&snaps)->required()->multitoken(), "the snapshots");
+    spec.positional.add("space", 1).add("snap", -1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot rm", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    services.snapshots.remove(space, snaps);
+    for (const auto &snap : snaps) std::cout << "snapshot " << space << "/" << snap << " removed\n";
+    return exit_ok;
+}
+
+int snapshot_cp(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot cp NAME SNAP NEWSNAP [--to-space OTHER]";
+    spec.description = "Copies snapshot SNAP of space NAME to NEWSNAP (of space OTHER with --to-space). Files are shared, not duplicated.";
+    std::string space, snap, new_snap, to_space;
+    spec.options.add_options()("space", po::value(&space)->required(), "the space")(
+        "snap", po::value(&snap)->required(), "the snapshot")("new-snap", po::value(&new_snap)->required(), "the copy's name")(
+        "to-space", po::value(&to_space), "the space the copy belongs to (default: NAME)");
+    spec.positional.add("space", 1).add("snap", 1).add("new-snap", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot cp", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    services.snapshots.copy_snapshot(space, snap, new_snap, to_space);
+    std::cout << "snapshot " << space << "/" << snap << " copied to " << (to_space.empty() ? space : to_space) << "/" << new_snap << "\n";
+    return exit_ok;
+}
+
+int snapshot_verify(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot verify [NAME] [--repair] [--json]";
+    spec.description = "Checks that the snapshot catalogue and the files agree and that every checksum matches; lists partial\n"
+                       "and orphaned entries. --repair removes them. Exits 1 when problems are found and not repaired.";
+    std::string space;
+    spec.options.add_options()("space", po::value(&space), "the space (default: every space)")(
+        "repair", "finish or undo interrupted work and remove damaged snapshots")("json", "print a JSON array of {space, name, problem}");
+    spec.positional.add("space", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot verify", spec, args, vm)) return exit_ok;
+    bool repair = vm.count("repair") > 0;
+    SnapshotServices services(context);
+    auto problems = services.snapshots.verify(space, repair);
+    if (vm.count("json")) {
+        print_json([&](JsonWriter &w) {
+            w.StartArray();
+            for (const auto &p : problems) {
+                w.StartObject();
+                json_field(w, "space", p.space);
+                json_field(w, "name", p.name);
+                json_field(w, "problem", p.description);
+                w.EndObject();
+            }
+            w.EndArray();
+        });
+    } else {
+        for (const auto &p : problems)
+            std::cout << p.space << "/" << p.name << ": " << p.description << (repair ? " (removed)" : "") << "\n";
+        if (problems.empty()) std::cout << "snapshots OK\n";
+    }
+    if (problems.empty() || repair) return exit_ok;
+    std::cerr << "hint: run `dspace snapshot verify" << (space.empty() ? "" : " " + space) << " --repair` to remove them\n";
+    return exit_failed;
+}
+
+int run_snapshot(Context &context, const std::vector<std::string> &args) {
+    static const std::map<std::string, int (*)(Context &, const std::vector<std::string> &)> sub_verbs{
+        {"ls", snapshot_ls}, {"inspect", snapshot_inspect}, {"rm", snapshot_rm}, {"cp", snapshot_cp}, {"verify", snapshot_verify}};
+    if (!args.empty()) {
+        auto it = sub_verbs.find(args.front());
+        if (it != sub_verbs.end()) return it->second(context, std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    return snapshot_take(context, args);
+}
+
+} // namespace
+
+void add_snapshot_commands(std::vector<Command> &table) {
+    table.push_back({"snapshot", "take, list, inspect, copy, remove or verify snapshots", run_snapshot});
+}
+
+} // namespace dspace::cli

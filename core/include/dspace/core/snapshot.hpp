@@ -1,0 +1,71 @@
+// Snapshots of spaces: taking, listing, removing, verifying; rolling a space back; copying a space.
+//
+// Every command that changes a space or its snapshots first calls recover_snapshot_leftovers(),
+// then holds the space's lock, so killing dspace at any moment leaves the old or the new state.
+#pragma once
+
+#include <dspace/core/host_services.hpp>
+#include <dspace/core/plugin_host.hpp>
+#include <dspace/core/snapshot_store.hpp>
+#include <dspace/core/space.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dspace {
+
+//! Options of `dspace snapshot NAME SNAP`.
+struct SnapshotOptions {
+    std::string space;        //!< the space to snapshot
+    std::string name;         //!< the new snapshot's name
+    std::string snapshotter;  //!< empty = config snapshots.default_snapshotter, else "rsync"
+    bool online = false;      //!< physical snapshot of a running server frozen instead of stopped
+    std::string message;      //!< -m text
+    bool force = false;       //!< replace an existing snapshot of that name
+};
+
+//! Snapshots, rollback and copies of spaces, over one SnapshotStore.
+class SnapshotService {
+public:
+    //! Uses the local store in $DSPACE_HOME/snapshots.
+    SnapshotService(HostServices &host, PluginHost &plugins, SpaceManager &spaces);
+    ~SnapshotService();
+
+    //! The store behind every operation.
+    SnapshotStore &store() { return *store_; }
+    //! Finishes or undoes what an interrupted snapshot, rollback or copy of space left (every space when empty).
+    void recover_snapshot_leftovers(const std::string &space);
+
+    //! Takes a snapshot; returns its manifest.
+    SnapshotManifest take(const SnapshotOptions &options);
+    //! Replaces the data of space by that of its snapshot snap; the space keeps its name, port and
+    //! credentials and runs afterwards if it ran before. Open connections are dropped.
+    void rollback(const std::string &space, const std::string &snap);
+    //! Creates new_name as an independent copy of source: of its current data (after a clean stop,
+    //! restarted afterwards), or of its snapshot snap when not empty.
+    SpaceState copy_space(const std::string &source, const std::string &new_name, const std::string &snap);
+    //! Creates a space from snapshot snap of space (the `create --from-snapshot SPACE/SNAP` option).
+    SpaceState create_from_snapshot(const CreateOptions &options, const std::string &space, const std::string &snap);
+    //! Copies snapshot snap of space to new_snap of to_space (space when empty).
+    void copy_snapshot(const std::string &space, const std::string &snap, const std::string &new_snap, const std::string &to_space);
+    //! Removes snapshots of space.
+    void remove(const std::string &space, const std::vector<std::string> &snaps);
+    //! Problems in the store (every space when space is empty); with repair, leftovers are recovered and bad entries removed.
+    std::vector<StoreProblem> verify(const std::string &space, bool repair);
+
+private:
+    //! Rollback leftovers of one space, its lock held.
+    void recover_data_leftovers(const std::string &space);
+    //! Fills dir (missing or empty) with the data of a snapshot, for a server of state, owned by its OS user.
+    void restore_into(const SpaceState &state, const SnapshotManifest &manifest, const std::filesystem::path &dir);
+    //! The snapshotter a manifest names, checked against the space's flavour and version.
+    sdk::Snapshotter &restorer(const SpaceState &state, const SnapshotManifest &manifest);
+
+    HostServices &host_;
+    PluginHost &plugins_;
+    SpaceManager &spaces_;
+    std::unique_ptr<SnapshotStore> store_;
+};
+
+} // namespace dspace

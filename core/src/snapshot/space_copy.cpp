@@ -1,0 +1,58 @@
+// New spaces made from another space's current data or from a snapshot.
+#include <dspace/core/error.hpp>
+#include <dspace/core/fs.hpp>
+#include <dspace/core/names.hpp>
+#include <dspace/core/snapshot.hpp>
+
+#include "../space/internal.hpp"
+
+namespace dspace {
+
+SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, const std::string &space, const std::string &snap) {
+    validate_name(options.name, "space");
+    recover_snapshot_leftovers(space);
+    SnapshotManifest manifest = store_->read(space, snap);
+    if (!spaces_.exists(space))
+        throw Error("snapshot '" + space + "/" + snap + "' belongs to space '" + space + "', which no longer exists, so its credentials are unknown",
+                    "copy the snapshot into an existing space's name with `dspace snapshot cp`, or roll back another space of the same flavour");
+    SpaceState like = spaces_.load(space);
+    SpaceState created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
+        restore_into(like, manifest, data_dir);
+    });
+    created.from_snapshot = space + "/" + snap;
+    spaces_.save(created);
+    return created;
+}
+
+SpaceState SnapshotService::copy_space(const std::string &source, const std::string &new_name, const std::string &snap) {
+    CreateOptions options;
+    options.name = new_name;
+    if (!snap.empty()) return create_from_snapshot(options, source, snap);
+    validate_name(new_name, "space");
+    recover_snapshot_leftovers(source);
+    FileLock lock = spaces_.lock(source);
+    SpaceState like = spaces_.load(source);
+    SpaceStatus before = spaces_.status(like);
+    if (before != SpaceStatus::stopped) spaces_.stop_locked(like, false);
+    auto restart = [&] {
+        if (before == SpaceStatus::stopped) return;
+        spaces_.start_locked(like);
+        if (before == SpaceStatus::paused) spaces_.freeze_locked(like);
+    };
+    SpaceState created;
+    try {
+        created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
+            if (std::filesystem::exists(data_dir)) fs::remove_tree(data_dir);
+            host_.progress().begin("copying " + source + " to " + new_name, 0);
+            copy_tree_owned(spaces_.data_dir(source), data_dir, owner_of(like.os_user));
+            host_.progress().end();
+        });
+    } catch (...) {
+        restart();
+        throw;
+    }
+    restart();
+    return created;
+}
+
+} // namespace dspace

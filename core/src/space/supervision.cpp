@@ -1,0 +1,134 @@
+// Watching, freezing, thawing and stopping server processes.
+#include "internal.hpp"
+
+#include <dspace/core/error.hpp>
+#include <dspace/core/fs.hpp>
+#include <dspace/core/process.hpp>
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <deque>
+#include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace dspace {
+
+namespace {
+
+//! True when something accepts TCP connections on the address the server listens on.
+bool tcp_accepts(const std::string &listen_address, int port) {
+    bool v6 = listen_address.find(':') != std::string::npos;
+    int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return true; // cannot tell: let the flavour decide
+    bool ok;
+    if (v6) {
+        sockaddr_in6 sa {};
+        sa.sin6_family = AF_INET6;
+        sa.sin6_port = htons(static_cast<uint16_t>(port));
+        sa.sin6_addr = in6addr_loopback;
+        ok = ::connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0;
+    } else {
+        sockaddr_in sa {};
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons(static_cast<uint16_t>(port));
+        if (listen_address == "0.0.0.0" || listen_address == "*" || ::inet_pton(AF_INET, listen_address.c_str(), &sa.sin_addr) != 1)
+            sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ok = ::connect(fd, reinterpret_cast<sockaddr *>(&sa), sizeof sa) == 0;
+    }
+    ::close(fd);
+    return ok;
+}
+
+//! The last lines of a log file, for error messages.
+std::string log_tail(const std::string &file, size_t lines) {
+    std::ifstream in(file);
+    std::deque<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+        last.push_back(line);
+        if (last.size() > lines) last.pop_front();
+    }
+    std::string out;
+    for (const auto &line : last) out += "\n  " + line;
+    return out;
+}
+
+} // namespace
+
+void wait_until_ready(HostServices &host, sdk::Flavour &flavour, const sdk::Server &srv, pid_t pid) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+        if (!process_alive(pid))
+            throw Error("the " + flavour.name() + " server of space '" + srv.space + "' exited while starting; its log ends with:" +
+                            log_tail(srv.log_file, 8),
+                        "read the whole log with `dspace logs " + srv.space + "`");
+        if (tcp_accepts(srv.listen_address, srv.port) && flavour.is_ready(host, srv)) return;
+        if (std::chrono::steady_clock::now() >= deadline)
+            throw Error("the " + flavour.name() + " server of space '" + srv.space + "' did not accept connections within 60 s",
+                        "see `dspace logs " + srv.space + "`");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
+void shutdown_server(pid_t pid, sdk::Flavour *flavour, bool immediate) {
+    if (!process_alive(pid)) return;
+    for (pid_t p : process_tree(pid)) ::kill(p, SIGCONT); // a frozen server cannot shut down
+    ::kill(pid, flavour ? flavour->stop_signal(immediate) : SIGTERM);
+    if (wait_for_exit(pid, immediate ? std::chrono::seconds(15) : std::chrono::seconds(60))) return;
+    if (!immediate && flavour) {
+        ::kill(pid, flavour->stop_signal(true));
+        if (wait_for_exit(pid, std::chrono::seconds(15))) return;
+    }
+    kill_tree(pid);
+}
+
+void empty_dir(const std::filesystem::path &dir, unsigned mode, Owner owner) {
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) fs::remove_tree(entry.path());
+    make_owned_dir(dir, mode, owner);
+}
+
+SpaceStatus SpaceManager::status(const SpaceState &state) const {
+    if (state.pid <= 0 || !same_process_alive(state.pid, state.pid_start_time)) return SpaceStatus::stopped;
+    return process_state(state.pid) == 'T' ? SpaceStatus::paused : SpaceStatus::running;
+}
+
+void SpaceManager::freeze_locked(const SpaceState &state) {
+    SpaceStatus now = status(state);
+    if (now == SpaceStatus::paused) return;
+    if (now == SpaceStatus::stopped)
+        throw Error("space '" + state.name + "' is not running, so it cannot be paused", "start it with `dspace start " + state.name + "`");
+    // The postmaster first, so it forks no new child; then every descendant: PostgreSQL's backends call
+    // setsid(), so a signal to the process group would miss them.
+    ::kill(state.pid, SIGSTOP);
+    auto tree = process_tree(state.pid);
+    for (pid_t p : tree)
+        if (p != state.pid) ::kill(p, SIGSTOP);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (pid_t p : tree)
+        while (process_alive(p) && process_state(p) != 'T' && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void SpaceManager::thaw_locked(const SpaceState &state) {
+    if (status(state) == SpaceStatus::stopped) return;
+    auto tree = process_tree(state.pid);
+    for (auto it = tree.rbegin(); it != tree.rend(); ++it) ::kill(*it, SIGCONT); // children first, the postmaster last
+}
+
+void SpaceManager::pause(const std::string &name) {
+    FileLock held = lock(name);
+    freeze_locked(load(name));
+}
+
+void SpaceManager::resume(const std::string &name) {
+    FileLock held = lock(name);
+    SpaceState state = load(name);
+    if (status(state) == SpaceStatus::stopped)
+        throw Error("space '" + name + "' is stopped, not paused", "start it with `dspace start " + name + "`");
+    thaw_locked(state);
+}
+
+} // namespace dspace

@@ -1,0 +1,121 @@
+// PostgreSQL: finding versions, initialising and configuring clusters, running the server.
+#include "postgres.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace dspace::postgres {
+
+namespace {
+
+constexpr const char *install_hint = "install the PostgreSQL server: apt-get install postgresql";
+constexpr const char *include_line = "include_if_exists = 'dspace.conf'";
+
+//! Numeric ordering of versions such as "9.6" < "15" < "16".
+bool newer(const std::string &a, const std::string &b) {
+    std::istringstream sa(a), sb(b);
+    int x = 0, y = 0;
+    char dot;
+    while (true) {
+        bool ga = static_cast<bool>(sa >> x), gb = static_cast<bool>(sb >> y);
+        if (!ga || !gb) return ga && !gb;
+        if (x != y) return x > y;
+        sa >> dot;
+        sb >> dot;
+    }
+}
+
+std::string quoted(const std::string &value) {
+    std::string out = "'";
+    for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+bool is_loopback(const std::string &address) { return address == "127.0.0.1" || address == "::1" || address == "localhost"; }
+
+} // namespace
+
+std::vector<sdk::ToolProbe> PostgresFlavour::probe(sdk::Host &host) {
+    auto versions = installed_versions(host);
+    std::vector<std::string> dirs;
+    if (!versions.empty()) dirs.push_back(bin_dir(versions.front()));
+    std::vector<sdk::ToolProbe> probes;
+    for (const char *program : {"postgres", "initdb", "psql", "pg_isready"})
+        probes.push_back(sdk::probe_tool(host, program, install_hint, dirs));
+    for (const char *program : {"pg_dump", "pg_restore"})
+        probes.push_back(sdk::probe_tool(host, program, "install the PostgreSQL client: apt-get install postgresql-client", dirs, false));
+    return probes;
+}
+
+std::vector<std::string> PostgresFlavour::installed_versions(sdk::Host &) {
+    std::vector<std::string> versions;
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(install_root, ec)) {
+        std::string version = entry.path().filename().string();
+        if (std::filesystem::is_regular_file(entry.path() / "bin" / "postgres", ec) &&
+            std::filesystem::is_regular_file(entry.path() / "bin" / "initdb", ec))
+            versions.push_back(version);
+    }
+    std::sort(versions.begin(), versions.end(), newer);
+    return versions;
+}
+
+sdk::Status PostgresFlavour::init_cluster(sdk::Host &host, const sdk::Server &server) {
+    sdk::Command initdb;
+    initdb.argv = {tool(server.version, "initdb"), "-D", server.data_dir, "-U", superuser, "-E", "UTF8", "--locale=C.UTF-8",
+                   "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"};
+    initdb.run_as_user = server.os_user;
+    initdb.cwd = "/";
+    initdb.timeout = std::chrono::minutes(5);
+    auto ran = host.processes().run(initdb);
+    if (!ran) return ran.status();
+    if (!ran->succeeded())
+        return sdk::Status::failure("initdb failed: " + ran->err, "check that " + server.data_dir + " is writable by the server's OS user");
+    // The settings of each space come from dspace.conf, written by configure().
+    std::ofstream conf(server.data_dir + "/postgresql.conf", std::ios::app);
+    conf << "\n# Settings of this dspace space (port, addresses, socket directory).\n" << include_line << "\n";
+    if (!conf) return sdk::Status::failure("cannot append to " + server.data_dir + "/postgresql.conf");
+    return {};
+}
+
+sdk::Status PostgresFlavour::configure(sdk::Host &, const sdk::Server &server) {
+    std::string conf = "# Written by dspace for space '" + server.space + "'; rewritten before every start.\n"
+                       "port = " + std::to_string(server.port) + "\n"
+                       "listen_addresses = " + quoted(server.listen_address) + "\n"
+                       "unix_socket_directories = " + quoted(server.run_dir) + "\n"
+                       "unix_socket_permissions = 0700\n"
+                       "password_encryption = 'scram-sha-256'\n";
+    std::string hba = "# Written by dspace: the superuser over the private socket, everyone else with a password.\n"
+                      "local all all trust\n"
+                      "host all all 127.0.0.1/32 scram-sha-256\n"
+                      "host all all ::1/128 scram-sha-256\n";
+    if (!is_loopback(server.listen_address))
+        hba += "host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n";
+    for (const auto &[file, content] : {std::pair{std::string("dspace.conf"), conf}, std::pair{std::string("pg_hba.conf"), hba}}) {
+        auto written = write_owned_file(server.data_dir + "/" + file, content, server.os_user);
+        if (!written) return written;
+    }
+    // The data directory is stopped: a postmaster.pid left by a crash or reboot is stale, and postgres would
+    // refuse to start if the pid in it now belongs to another process.
+    std::error_code ec;
+    std::filesystem::remove(server.data_dir + "/postmaster.pid", ec);
+    return {};
+}
+
+sdk::Command PostgresFlavour::server_command(const sdk::Server &server) const {
+    sdk::Command command;
+    command.argv = {tool(server.version, "postgres"), "-D", server.data_dir};
+    command.cwd = "/";
+    return command;
+}
+
+int PostgresFlavour::stop_signal(bool immediate) const { return immediate ? SIGQUIT : SIGINT; } // SIGINT = fast shutdown
+
+sdk::Status PostgresFlavour::check_online_snapshot(sdk::Host &, const sdk::Server &) {
+    return {}; // with fsync on (the default), a frozen copy recovers like after a power loss
+}
+
+} // namespace dspace::postgres

@@ -1,0 +1,54 @@
+// The PostgreSQL flavour.
+#pragma once
+
+#include <dspace/sdk/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+namespace dspace::postgres {
+
+namespace sdk = dspace::sdk;
+
+//! Where Debian-style installs keep one directory per major version (<root>/<version>/bin).
+inline constexpr const char *install_root = "/usr/lib/postgresql";
+//! The superuser every cluster is initialised with; reached over the private unix socket only.
+inline constexpr const char *superuser = "postgres";
+
+//! The bin directory of a server version.
+std::string bin_dir(const std::string &version);
+//! A program of a server version, e.g. tool("15", "psql").
+std::string tool(const std::string &version, const std::string &program);
+//! The address clients connect to for a listen address (loopback for wildcards).
+std::string connect_host(const std::string &listen_address);
+//! A command run as the server's OS user against the private unix socket, as the superuser, on database postgres.
+sdk::Command admin_psql(const sdk::Server &server);
+//! Writes content into file owned by os_user (empty = current user), mode 0600.
+sdk::Status write_owned_file(const std::string &file, const std::string &content, const std::string &os_user);
+
+//! PostgreSQL as a dspace flavour.
+class PostgresFlavour final : public sdk::Flavour {
+public:
+    std::string name() const override { return "postgres"; }
+    std::string description() const override { return "PostgreSQL servers from /usr/lib/postgresql/<version>"; }
+    std::vector<sdk::ToolProbe> probe(sdk::Host &host) override;
+    std::vector<std::string> installed_versions(sdk::Host &host) override;
+    std::string default_server_user() const override { return "postgres"; }
+
+    sdk::Status init_cluster(sdk::Host &host, const sdk::Server &server) override;
+    sdk::Status configure(sdk::Host &host, const sdk::Server &server) override;
+    sdk::Command server_command(const sdk::Server &server) const override;
+    bool is_ready(sdk::Host &host, const sdk::Server &server) override;
+    sdk::Status create_credentials(sdk::Host &host, const sdk::Server &server) override;
+    int stop_signal(bool immediate) const override;
+
+    sdk::Command client_command(const sdk::Server &server, const std::vector<std::string> &args) const override;
+    sdk::Environment environment(const sdk::Server &server) const override;
+
+    sdk::Result<std::vector<std::string>> list_databases(sdk::Host &host, const sdk::Server &server) override;
+    sdk::Command dump_command(const sdk::Server &server, std::string_view database, std::string_view out_file) const override;
+    sdk::Command restore_command(const sdk::Server &server, std::string_view database, std::string_view in_file) const override;
+    sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+};
+
+} // namespace dspace::postgres

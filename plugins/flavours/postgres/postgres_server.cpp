@@ -1,0 +1,77 @@
+// PostgreSQL: readiness, credentials and databases of a running server.
+#include "postgres.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+namespace dspace::postgres {
+
+namespace {
+
+std::string identifier(const std::string &name) {
+    std::string out = "\"";
+    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string literal(const std::string &value) {
+    std::string out = "'";
+    for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+} // namespace
+
+bool PostgresFlavour::is_ready(sdk::Host &host, const sdk::Server &server) {
+    sdk::Command ping;
+    ping.argv = {tool(server.version, "pg_isready"), "-q", "-h", connect_host(server.listen_address), "-p",
+                 std::to_string(server.port), "-t", "2"};
+    ping.timeout = std::chrono::seconds(5);
+    auto ran = host.processes().run(ping);
+    return ran && ran->succeeded();
+}
+
+sdk::Status PostgresFlavour::create_credentials(sdk::Host &host, const sdk::Server &server) {
+    // The password reaches psql through its environment (\getenv), never its argv or a file.
+    std::string role = identifier(server.user), db = identifier(server.database);
+    std::string script = "\\getenv pw DSPACE_NEW_PASSWORD\n"
+                         "SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = " + literal(server.user) + ") AS missing_role \\gset\n"
+                         "\\if :missing_role\n"
+                         "CREATE ROLE " + role + " LOGIN SUPERUSER PASSWORD :'pw';\n"
+                         "\\else\n"
+                         "ALTER ROLE " + role + " LOGIN SUPERUSER PASSWORD :'pw';\n"
+                         "\\endif\n"
+                         "SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = " + literal(server.database) + ") AS missing_db \\gset\n"
+                         "\\if :missing_db\n"
+                         "CREATE DATABASE " + db + " OWNER " + role + ";\n"
+                         "\\endif\n";
+    std::string file = server.run_dir + "/dspace-credentials.sql";
+    auto written = write_owned_file(file, script, {});
+    if (!written) return written;
+    sdk::Command psql = admin_psql(server);
+    psql.stdin_file = file;
+    psql.env = {{"DSPACE_NEW_PASSWORD", server.password}};
+    psql.secrets = {server.password};
+    auto ran = host.processes().run(psql);
+    std::remove(file.c_str());
+    if (!ran) return ran.status();
+    if (!ran->succeeded())
+        return sdk::Status::failure("cannot create the user '" + server.user + "' and database '" + server.database + "': " + ran->err,
+                                    "see `dspace logs " + server.space + "`");
+    return {};
+}
+
+sdk::Result<std::vector<std::string>> PostgresFlavour::list_databases(sdk::Host &host, const sdk::Server &server) {
+    sdk::Command psql = admin_psql(server);
+    psql.argv.insert(psql.argv.end(), {"-tA", "-c", "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY 1"});
+    auto ran = host.processes().run(psql);
+    if (!ran) return ran.status();
+    if (!ran->succeeded()) return sdk::Status::failure("cannot list the databases of space '" + server.space + "': " + ran->err);
+    std::vector<std::string> names;
+    std::istringstream lines(ran->out);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) names.push_back(line);
+    return names;
+}
+
+} // namespace dspace::postgres

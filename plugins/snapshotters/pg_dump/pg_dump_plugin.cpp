@@ -1,0 +1,69 @@
+// The pg_dump snapshotter: logical. One dump per user database, payload/<database>.dump, made and
+// loaded by the commands the space's flavour gives (pg_dump/pg_restore, mariadb-dump/mariadb), so it
+// works for every flavour.
+#include <dspace/sdk/plugin.hpp>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace sdk = dspace::sdk;
+
+namespace {
+
+constexpr const char *dump_suffix = ".dump";
+
+//! Runs command; a failure names what and shows the program's first error line.
+sdk::Status run(sdk::Host &host, const sdk::Command &command, const std::string &what) {
+    auto ran = host.processes().run(command);
+    if (!ran) return ran.status();
+    if (ran->succeeded()) return {};
+    std::string err = ran->err.substr(0, ran->err.find('\n'));
+    bool full = ran->err.find("No space left") != std::string::npos;
+    return sdk::Status::failure(what + " failed: " + err, full ? "free some disk space and try again" : "run again with -v for the full output");
+}
+
+class PgDumpSnapshotter final : public sdk::Snapshotter {
+public:
+    std::string name() const override { return "pg_dump"; }
+    std::string description() const override { return "logical dump of each database through the flavour's dump tool"; }
+    std::vector<sdk::ToolProbe> probe(sdk::Host &) override { return {}; }
+    sdk::SnapshotMethod method() const override { return sdk::SnapshotMethod::logical; }
+
+    sdk::Status snapshot(sdk::Host &host, const sdk::SnapshotJob &job) override {
+        auto databases = job.flavour->list_databases(host, job.server);
+        if (!databases) return databases.status();
+        host.progress().begin("dumping space '" + job.server.space + "'", databases->size());
+        for (const auto &database : *databases) {
+            std::string file = job.payload_dir + "/" + database + dump_suffix;
+            auto status = run(host, job.flavour->dump_command(job.server, database, file), "the dump of database '" + database + "'");
+            if (!status) return status;
+            host.progress().advance(1);
+        }
+        host.progress().end();
+        return {};
+    }
+
+    sdk::Status restore(sdk::Host &host, const sdk::RestoreJob &job) override {
+        std::vector<std::string> databases;
+        std::error_code ec;
+        for (const auto &entry : std::filesystem::directory_iterator(job.payload_dir, ec))
+            if (entry.path().extension() == dump_suffix) databases.push_back(entry.path().stem().string());
+        if (ec) return sdk::Status::failure("cannot read the snapshot payload " + job.payload_dir + ": " + ec.message());
+        std::sort(databases.begin(), databases.end());
+        host.progress().begin("restoring space '" + job.server.space + "'", databases.size());
+        for (const auto &database : databases) {
+            std::string file = job.payload_dir + "/" + database + dump_suffix;
+            auto status = run(host, job.flavour->restore_command(job.server, database, file), "the restore of database '" + database + "'");
+            if (!status) return status;
+            host.progress().advance(1);
+        }
+        host.progress().end();
+        return {};
+    }
+};
+
+void register_pg_dump(sdk::Registrar &registrar) { registrar.add_snapshotter(std::make_unique<PgDumpSnapshotter>()); }
+
+} // namespace
+
+DSPACE_PLUGIN(pg_dump, "0.1.0", DSPACE_KIND_SNAPSHOTTER, register_pg_dump)

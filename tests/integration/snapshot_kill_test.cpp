@@ -1,0 +1,114 @@
+// Killing dspace with SIGKILL at random moments of snapshot and rollback never leaves a half state:
+// after the next command's recovery the space starts, its data is the before or the after state, and
+// every listed snapshot is complete.
+#include "snapshot_home.hpp"
+
+#include <dspace/core/process.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <random>
+#include <sys/wait.h>
+#include <thread>
+
+using namespace snapshot_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+constexpr int kills_per_operation = 20;
+
+//! Starts dspace with args in home, output discarded; returns its pid.
+pid_t spawn_dspace(const SnapshotHome &home, const std::vector<std::string> &args) {
+    std::vector<std::string> argv{DSPACE_TEST_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto env = home.env();
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        for (const auto &[name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
+        int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        std::vector<char *> raw;
+        for (auto &a : argv) raw.push_back(a.data());
+        raw.push_back(nullptr);
+        ::execv(raw[0], raw.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+//! After delay, kills dspace with SIGKILL, then the helper programs it ran (rsync, pg_dump…: its descendants
+//! in its session), as if the whole job died; detached servers (own session) live on. Waits for dspace.
+void kill_after(pid_t pid, std::chrono::milliseconds delay) {
+    std::this_thread::sleep_for(delay);
+    pid_t session = ::getsid(pid);
+    auto tree = dspace::process_tree(pid);
+    ::kill(pid, SIGKILL);
+    for (pid_t p : tree)
+        if (p != pid && ::getsid(p) == session) ::kill(p, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+}
+
+//! The next command after a kill: repair, then start the space if the kill left it stopped.
+void recover(const SnapshotHome &home, const std::string &space) {
+    home.ok({"snapshot", "verify", "--repair"});
+    if (home.ok({"status", space, "--json"}).find("\"running\"") == std::string::npos) home.ok({"start", space});
+    CHECK(home.run({"snapshot", "verify"}).succeeded());
+}
+
+} // namespace
+
+TEST_CASE("SIGKILL at random moments of a snapshot never leaves a half snapshot", "[integration][snapshot][kill]") {
+    auto sql = postgres_sql();
+    SnapshotHome home;
+    home.ok({"create", "k", "--flavour", "postgres"});
+    query(home, sql, "k", sql.fill);
+    std::string state = items_state(home, sql, "k");
+    std::mt19937 random{std::random_device{}()};
+    std::uniform_int_distribution<int> delay_ms(0, 1000);
+    for (int i = 0; i < kills_per_operation; ++i) {
+        int delay = delay_ms(random);
+        INFO("kill " << i << " after " << delay << " ms");
+        kill_after(spawn_dspace(home, {"snapshot", "k", "s" + std::to_string(i)}), std::chrono::milliseconds(delay));
+        recover(home, "k");
+        CHECK(items_state(home, sql, "k") == state);
+    }
+    // Every snapshot that survived is complete and restores.
+    std::string listed = home.ok({"snapshot", "ls", "k", "--json"});
+    auto at = listed.rfind("\"name\": \"");
+    if (at == std::string::npos) return;
+    std::string last = listed.substr(at + 9, listed.find('"', at + 9) - at - 9);
+    query(home, sql, "k", change_items);
+    home.ok({"rollback", "k", "--to", last});
+    CHECK(items_state(home, sql, "k") == state);
+}
+
+TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the after data", "[integration][snapshot][kill]") {
+    auto sql = postgres_sql();
+    SnapshotHome home;
+    home.ok({"create", "k", "--flavour", "postgres"});
+    query(home, sql, "k", sql.fill);
+    std::string state_a = items_state(home, sql, "k");
+    home.ok({"snapshot", "k", "a"});
+    query(home, sql, "k", change_items);
+    std::string state_b = items_state(home, sql, "k");
+    home.ok({"snapshot", "k", "b"});
+    std::string current = state_b;
+    std::mt19937 random{std::random_device{}()};
+    std::uniform_int_distribution<int> delay_ms(0, 1200);
+    for (int i = 0; i < kills_per_operation; ++i) {
+        int delay = delay_ms(random);
+        std::string target = current == state_a ? "b" : "a";
+        INFO("kill " << i << " of the rollback to " << target << " after " << delay << " ms");
+        kill_after(spawn_dspace(home, {"rollback", "k", "--to", target}), std::chrono::milliseconds(delay));
+        recover(home, "k");
+        current = items_state(home, sql, "k");
+        CHECK((current == state_a || current == state_b));
+    }
+    CHECK_THAT(home.ok({"snapshot", "ls", "k"}), Contains(" a ") && Contains(" b "));
+}

@@ -1,0 +1,133 @@
+// The real dspace program: snapshots, rollback, copy and verify against real PostgreSQL and MariaDB servers.
+#include "snapshot_home.hpp"
+
+#include <fstream>
+
+using namespace snapshot_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string status_json(const SnapshotHome &home, const std::string &space) { return home.ok({"status", space, "--json"}); }
+
+} // namespace
+
+TEST_CASE("rollback brings back rows and schema, for every snapshotter and flavour", "[integration][snapshot]") {
+    for (const auto &sql : installed_flavours()) {
+        for (std::string snapshotter : {"rsync", "tar", "pg_dump"}) {
+            INFO("flavour " << sql.flavour << ", snapshotter " << snapshotter);
+            SnapshotHome home;
+            home.ok({"create", "s", "--flavour", sql.flavour});
+            query(home, sql, "s", sql.fill);
+            std::string before = items_state(home, sql, "s");
+            std::string port_before = status_json(home, "s").substr(status_json(home, "s").find("\"port\""), 12);
+
+            home.ok({"snapshot", "s", "one", "--snapshotter", snapshotter, "-m", "before the change"});
+            CHECK_THAT(status_json(home, "s"), Contains("\"running\""));
+            query(home, sql, "s", change_items);
+            REQUIRE(items_state(home, sql, "s") != before);
+
+            home.ok({"rollback", "s", "--to", "one"});
+            CHECK(items_state(home, sql, "s") == before);
+            std::string after = status_json(home, "s");
+            CHECK_THAT(after, Contains("\"running\""));
+            CHECK_THAT(after, Contains(port_before));
+
+            std::string listed = home.ok({"snapshot", "ls", "s", "--json"});
+            CHECK_THAT(listed, Contains("\"name\": \"one\""));
+            CHECK_THAT(listed, Contains("\"snapshotter\": \"" + snapshotter + "\""));
+            CHECK_THAT(listed, Contains("\"message\": \"before the change\""));
+            CHECK_THAT(listed, Contains("\"flavour\": \"" + sql.flavour + "\""));
+            CHECK(home.run({"snapshot", "verify"}).succeeded());
+        }
+    }
+}
+
+TEST_CASE("a stopped space rolls back and stays stopped; a second snapshot names its parent", "[integration][snapshot]") {
+    auto sql = postgres_sql();
+    SnapshotHome home;
+    home.ok({"create", "s", "--flavour", "postgres"});
+    query(home, sql, "s", sql.fill);
+    std::string before = items_state(home, sql, "s");
+    home.ok({"stop", "s"});
+    home.ok({"snapshot", "s", "first"});
+    home.ok({"snapshot", "s", "second"});
+    CHECK_THAT(home.ok({"snapshot", "ls", "s", "--json"}), Contains("\"parent\": \"first\""));
+    CHECK_THAT(status_json(home, "s"), Contains("\"stopped\""));
+    home.ok({"start", "s"});
+    query(home, sql, "s", change_items);
+    home.ok({"stop", "s"});
+    home.ok({"rollback", "s", "--to", "first"});
+    CHECK_THAT(status_json(home, "s"), Contains("\"stopped\""));
+    home.ok({"start", "s"});
+    CHECK(items_state(home, sql, "s") == before);
+
+    auto again = home.run({"snapshot", "s", "first"});
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Contains("--force"));
+    home.ok({"snapshot", "s", "first", "--force"});
+    home.ok({"snapshot", "rm", "s", "second"});
+    CHECK_THAT(home.ok({"snapshot", "ls", "s", "--json"}), !Contains("\"name\": \"second\""));
+    CHECK_THAT(home.ok({"snapshot", "inspect", "s", "first", "--json"}), Contains("PG_VERSION"));
+}
+
+TEST_CASE("copy makes independent spaces from the current data and from a snapshot", "[integration][snapshot]") {
+    for (const auto &sql : installed_flavours()) {
+        INFO("flavour " << sql.flavour);
+        SnapshotHome home;
+        home.ok({"create", "orig", "--flavour", sql.flavour});
+        query(home, sql, "orig", sql.fill);
+        std::string before = items_state(home, sql, "orig");
+        home.ok({"snapshot", "orig", "snap"});
+        query(home, sql, "orig", change_items);
+        std::string changed = items_state(home, sql, "orig");
+
+        home.ok({"copy", "orig", "now"});
+        home.ok({"copy", "orig", "then", "--snapshot", "snap"});
+        CHECK_THAT(status_json(home, "orig"), Contains("\"running\""));
+        CHECK(items_state(home, sql, "now") == changed);
+        CHECK(items_state(home, sql, "then") == before);
+
+        query(home, sql, "now", "delete from items");
+        query(home, sql, "then", "delete from items where id = 1");
+        CHECK(items_state(home, sql, "orig") == changed);
+        CHECK(query(home, sql, "now", "select count(*) from items") == "0\n");
+        CHECK(status_json(home, "now").find(status_json(home, "orig").substr(status_json(home, "orig").find("\"port\""), 12)) ==
+              std::string::npos);
+
+        home.ok({"snapshot", "cp", "orig", "snap", "snap2", "--to-space", "then"});
+        CHECK_THAT(home.ok({"snapshot", "ls", "then"}), Contains("snap2"));
+        home.ok({"rollback", "then", "--to", "snap2"});
+        CHECK(items_state(home, sql, "then") == before);
+    }
+}
+
+TEST_CASE("verify finds a deleted payload file and a corrupt manifest; --repair removes them", "[integration][snapshot]") {
+    SnapshotHome home;
+    home.ok({"create", "s", "--flavour", "postgres"});
+    home.ok({"snapshot", "s", "a"});
+    home.ok({"snapshot", "s", "b", "--snapshotter", "tar"});
+    home.ok({"snapshot", "s", "c"});
+    CHECK(home.run({"snapshot", "verify", "s"}).succeeded());
+
+    stdfs::remove(home.home() / "snapshots" / "s" / "a" / "payload" / "PG_VERSION");
+    std::ofstream(home.home() / "snapshots" / "s" / "b" / "manifest.json") << "{ not json";
+    stdfs::create_directories(home.home() / "snapshots" / "s" / ".staging-d-123");
+
+    auto found = home.run({"snapshot", "verify", "s"});
+    CHECK(found.exit_code == 1);
+    CHECK_THAT(found.out, Contains("s/a: payload file PG_VERSION is missing"));
+    CHECK_THAT(found.out, Contains("s/b: the snapshot manifest"));
+    CHECK_THAT(found.out, Contains(".staging-d-123"));
+    CHECK_THAT(found.out, !Contains("s/c"));
+    auto inspect = home.run({"snapshot", "inspect", "s", "b"});
+    CHECK(inspect.exit_code == 1);
+    CHECK_THAT(inspect.err, Contains("manifest.json"));
+
+    home.ok({"snapshot", "verify", "s", "--repair"});
+    CHECK(home.run({"snapshot", "verify", "s"}).succeeded());
+    std::string listed = home.ok({"snapshot", "ls", "s", "--json"});
+    CHECK_THAT(listed, Contains("\"name\": \"c\""));
+    CHECK_THAT(listed, !Contains("\"name\": \"a\""));
+    CHECK_THAT(listed, !Contains("\"name\": \"b\""));
+}
