@@ -54,10 +54,16 @@ void kill_after(pid_t pid, std::chrono::milliseconds delay) {
     ::waitpid(pid, &status, 0);
 }
 
-//! The next command after a kill: repair, then start the space if the kill left it stopped.
+//! The next commands after a kill: repair, then start the space if the kill left it stopped (a kill during
+//! the clean stop of a snapshot leaves the server finishing its shutdown: wait for that first).
 void recover(const SnapshotHome &home, const std::string &space) {
     home.ok({"snapshot", "verify", "--repair"});
-    if (home.ok({"status", space, "--json"}).find("\"running\"") == std::string::npos) home.ok({"start", space});
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!home.run({"shell", space, "--", "-c", "select 1"}).succeeded()) {
+        REQUIRE(std::chrono::steady_clock::now() < deadline);
+        if (home.ok({"status", space, "--json"}).find("\"running\"") == std::string::npos) home.ok({"start", space});
+        else std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
     CHECK(home.run({"snapshot", "verify"}).succeeded());
 }
 

@@ -95,6 +95,10 @@ TEST_CASE("copy makes independent spaces from the current data and from a snapsh
         CHECK(status_json(home, "now").find(status_json(home, "orig").substr(status_json(home, "orig").find("\"port\""), 12)) ==
               std::string::npos);
 
+        home.ok({"create", "fromsnap", "--from-snapshot", "orig/snap"});
+        CHECK(items_state(home, sql, "fromsnap") == before);
+        CHECK_THAT(status_json(home, "fromsnap"), Contains("\"" + sql.flavour + "\""));
+
         home.ok({"snapshot", "cp", "orig", "snap", "snap2", "--to-space", "then"});
         CHECK_THAT(home.ok({"snapshot", "ls", "then"}), Contains("snap2"));
         home.ok({"rollback", "then", "--to", "snap2"});
@@ -130,4 +134,52 @@ TEST_CASE("verify finds a deleted payload file and a corrupt manifest; --repair 
     CHECK_THAT(listed, Contains("\"name\": \"c\""));
     CHECK_THAT(listed, !Contains("\"name\": \"a\""));
     CHECK_THAT(listed, !Contains("\"name\": \"b\""));
+}
+
+namespace {
+
+//! A 4 MiB tmpfs mounted for the test's life (needs root); empty path when it cannot be mounted.
+struct TinyFileSystem {
+    stdfs::path path;
+    explicit TinyFileSystem(const stdfs::path &where) {
+        stdfs::create_directories(where);
+        dspace::sdk::Command mount;
+        mount.argv = {"mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", where.string()};
+        dspace::ProcessRunnerImpl runner(nullptr);
+        auto ran = runner.run(mount);
+        if (ran.ok() && ran->succeeded()) path = where;
+    }
+    ~TinyFileSystem() {
+        if (path.empty()) return;
+        dspace::sdk::Command umount;
+        umount.argv = {"umount", path.string()};
+        dspace::ProcessRunnerImpl runner(nullptr);
+        (void)runner.run(umount);
+    }
+};
+
+} // namespace
+
+TEST_CASE("a full disk fails the snapshot clearly, removes its partial files and leaves the space running", "[integration][snapshot]") {
+    auto sql = postgres_sql();
+    SnapshotHome home;
+    home.ok({"create", "s", "--flavour", "postgres"});
+    query(home, sql, "s", sql.fill);
+    std::string before = items_state(home, sql, "s");
+    TinyFileSystem tiny(home.home().parent_path() / "tiny");
+    if (tiny.path.empty()) {
+        WARN("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    stdfs::remove(home.home() / "snapshots"); // empty: no snapshot yet
+    stdfs::create_symlink(tiny.path, home.home() / "snapshots");
+    for (std::string snapshotter : {"rsync", "tar"}) {
+        INFO("snapshotter " << snapshotter);
+        auto failed = home.run({"snapshot", "s", "big", "--snapshotter", snapshotter});
+        CHECK(failed.exit_code == 1);
+        CHECK_THAT(failed.err, Contains("free some disk space"));
+        CHECK(stdfs::is_empty(tiny.path / "s"));
+        CHECK(items_state(home, sql, "s") == before);
+        CHECK_THAT(home.ok({"snapshot", "ls", "s", "--json"}), !Contains("big"));
+    }
 }

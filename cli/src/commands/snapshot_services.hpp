@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dspace/core/context.hpp>
+#include <dspace/core/error.hpp>
 #include <dspace/core/snapshot.hpp>
 #include <dspace/core/space.hpp>
 
@@ -17,5 +18,14 @@ struct SnapshotServices {
     SpaceManager spaces;        //!< the spaces
     SnapshotService snapshots;  //!< their snapshots
 };
+
+//! `dspace create NAME --from-snapshot SPACE/SNAP`: the new space made from that snapshot.
+inline SpaceState create_from_snapshot(Context &context, SpaceManager &spaces, const CreateOptions &options, const std::string &from) {
+    auto slash = from.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == from.size())
+        throw UsageError("--from-snapshot takes SPACE/SNAP, not '" + from + "'", "`dspace snapshot ls` lists the snapshots");
+    SnapshotService snapshots(context.host(), context.plugins(), spaces);
+    return snapshots.create_from_snapshot(options, from.substr(0, slash), from.substr(slash + 1));
+}
 
 } // namespace dspace::cli

@@ -1,5 +1,6 @@
 // dspace create | list | status | start | stop | pause | resume | rm: the life of a space.
 #include "../command.hpp"
+#include "snapshot_services.hpp"
 #include "space_common.hpp"
 
 #include <dspace/core/env_format.hpp>
@@ -74,9 +75,11 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
         "of the space. The password is random unless --password is given.";
     CreateOptions options;
+    std::string from_snapshot;
     spec.options.add_options()
         ("name", po::value(&options.name)->required(), "the space's name")
-        ("flavour,f", po::value(&options.flavour)->required(), "database engine: postgres or mysql (`dspace plugins` lists them)")
+        ("flavour,f", po::value(&options.flavour), "database engine: postgres or mysql (`dspace plugins` lists them)")
+        ("from-snapshot", po::value(&from_snapshot), "SPACE/SNAP: start from that snapshot's data, with its flavour, version and credentials")
         ("version", po::value(&options.version), "server version (default: the newest installed)")
         ("port,p", po::value(&options.port), "TCP port (default: a free one)")
         ("expose-port", po::value(&options.port), "same as --port")
@@ -88,8 +91,10 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("create", spec, args, vm)) return exit_ok;
     if (vm.count("port") && vm.count("expose-port")) throw UsageError("give --port or --expose-port, not both");
+    if (options.flavour.empty() && from_snapshot.empty())
+        throw UsageError("dspace create: the option '--flavour' is required", "run `dspace create --help` for its options");
     SpaceManager spaces = open_spaces(context);
-    SpaceState state = spaces.create(options);
+    SpaceState state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
     std::cout << "created space '" << state.name << "' (" << state.flavour << " " << state.version << ") on port " << state.port
               << "\n" << masked_url(spaces, state) << "\n";
     return exit_ok;

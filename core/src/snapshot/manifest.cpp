@@ -19,6 +19,7 @@ std::string manifest_to_json(const SnapshotManifest &m) {
     };
     w.StartObject();
     text("space", m.space);
+    text("space_created", m.space_created);
     text("name", m.name);
     text("flavour", m.flavour);
     text("server_version", m.server_version);
@@ -66,6 +67,7 @@ SnapshotManifest manifest_from_json(std::string_view text, const std::string &or
     };
     SnapshotManifest m;
     m.space = text_of(doc, "space");
+    if (auto it = doc.FindMember("space_created"); it != doc.MemberEnd() && it->value.IsString()) m.space_created = it->value.GetString();
     m.name = text_of(doc, "name");
     m.flavour = text_of(doc, "flavour");
     m.server_version = text_of(doc, "server_version");

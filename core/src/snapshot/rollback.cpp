@@ -39,6 +39,10 @@ sdk::Snapshotter &SnapshotService::restorer(const SpaceState &state, const Snaps
         throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' holds " + manifest.flavour + " " + manifest.server_version +
                         " data, but space '" + state.name + "' runs " + state.flavour + " " + state.version,
                     "restore it into a new space with `dspace copy " + manifest.space + " NEWNAME --snapshot " + manifest.name + "`");
+    if (manifest.space == state.name && !manifest.space_created.empty() && manifest.space_created != state.created)
+        throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' was taken of an earlier space named '" + state.name +
+                        "' (created " + manifest.space_created + "), whose data holds other credentials",
+                    "remove it with `dspace snapshot rm " + state.name + " " + manifest.name + "`");
     return plugins_.snapshotter(manifest.snapshotter);
 }
 

@@ -108,6 +108,7 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     auto existing = store_->list(state.name);
     SnapshotManifest manifest;
     manifest.space = state.name;
+    manifest.space_created = state.created;
     manifest.name = options.name;
     manifest.flavour = state.flavour;
     manifest.server_version = state.version;

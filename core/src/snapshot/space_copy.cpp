@@ -16,6 +16,9 @@ SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, c
         throw Error("snapshot '" + space + "/" + snap + "' belongs to space '" + space + "', which no longer exists, so its credentials are unknown",
                     "copy the snapshot into an existing space's name with `dspace snapshot cp`, or roll back another space of the same flavour");
     SpaceState like = spaces_.load(space);
+    if ((!options.flavour.empty() && options.flavour != manifest.flavour) || (!options.version.empty() && options.version != manifest.server_version))
+        throw UsageError("snapshot '" + space + "/" + snap + "' holds " + manifest.flavour + " " + manifest.server_version + " data",
+                         "leave out --flavour and --version: a space made from a snapshot takes them from it");
     SpaceState created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
         restore_into(like, manifest, data_dir);
     });

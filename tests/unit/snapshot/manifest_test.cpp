@@ -11,6 +11,7 @@ namespace {
 SnapshotManifest sample() {
     SnapshotManifest m;
     m.space = "shop";
+    m.space_created = "2026-01-01T00:00:00Z";
     m.name = "before-migration";
     m.flavour = "postgres";
     m.server_version = "15";
@@ -30,6 +31,7 @@ TEST_CASE("a manifest survives a round trip through JSON") {
     SnapshotManifest m = sample();
     SnapshotManifest back = manifest_from_json(manifest_to_json(m), "manifest.json");
     CHECK(back.space == m.space);
+    CHECK(back.space_created == m.space_created);
     CHECK(back.name == m.name);
     CHECK(back.flavour == m.flavour);
     CHECK(back.server_version == m.server_version);

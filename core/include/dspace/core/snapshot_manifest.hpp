@@ -19,6 +19,7 @@ struct ManifestFile {
 //! Everything manifest.json records about one snapshot.
 struct SnapshotManifest {
     std::string space;           //!< the space it was taken of
+    std::string space_created;   //!< that space's creation time: tells it from a later space of the same name
     std::string name;            //!< the snapshot's name
     std::string flavour;         //!< the space's flavour
     std::string server_version;  //!< the space's server version
