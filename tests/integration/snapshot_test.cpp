@@ -69,6 +69,13 @@ TEST_CASE("a stopped space rolls back and stays stopped; a second snapshot names
     home.ok({"snapshot", "rm", "s", "second"});
     CHECK_THAT(home.ok({"snapshot", "ls", "s", "--json"}), !Contains("\"name\": \"second\""));
     CHECK_THAT(home.ok({"snapshot", "inspect", "s", "first", "--json"}), Contains("PG_VERSION"));
+
+    // Snapshots outlive their space; a later space of the same name (other credentials) refuses them.
+    home.ok({"rm", "s", "--force"});
+    home.ok({"create", "s", "--flavour", "postgres"});
+    auto stale = home.run({"rollback", "s", "--to", "first"});
+    CHECK(stale.exit_code == 1);
+    CHECK_THAT(stale.err, Contains("earlier space"));
 }
 
 TEST_CASE("copy makes independent spaces from the current data and from a snapshot", "[integration][snapshot]") {

@@ -6,15 +6,14 @@
 #include <dspace/core/snapshot.hpp>
 #include <dspace/core/space.hpp>
 
+#include "space_common.hpp"
+
 namespace dspace::cli {
 
 //! A SpaceManager and a SnapshotService over the context's home and plugins.
 struct SnapshotServices {
-    //! Makes sure the home exists and finishes what an interrupted create or copy left.
-    explicit SnapshotServices(Context &context)
-        : spaces((context.ensure_home(), context.host()), context.plugins()), snapshots(context.host(), context.plugins(), spaces) {
-        spaces.recover_leftovers();
-    }
+    //! Makes sure the home exists and finishes what an interrupted create or copy left (open_spaces).
+    explicit SnapshotServices(Context &context) : spaces(open_spaces(context)), snapshots(context.host(), context.plugins(), spaces) {}
     SpaceManager spaces;        //!< the spaces
     SnapshotService snapshots;  //!< their snapshots
 };

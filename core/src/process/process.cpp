@@ -311,7 +311,14 @@ bool process_alive(pid_t pid) {
     if (pid <= 0) return false;
     ::waitpid(pid, nullptr, WNOHANG); // reap our own exited child so it does not look alive
     char state = process_state(pid);
-    return state != '\0' && state != 'Z' && state != 'X';
+    if (state == 'Z') {
+        // A multi-threaded process (mariadbd) killed with SIGKILL: its leader is a zombie while the other
+        // threads still exit and hold its files and sockets; it has ended only when they are gone.
+        std::error_code ec;
+        auto tasks = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec);
+        return !ec && std::distance(tasks, std::filesystem::directory_iterator()) > 1;
+    }
+    return state != '\0' && state != 'X';
 }
 
 std::optional<unsigned long long> process_start_time(pid_t pid) {

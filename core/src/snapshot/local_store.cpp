@@ -5,6 +5,7 @@
 //   .staging-<snap>-<rand>/  a snapshot being written: deleted by recovery
 //   .replaced-<snap>-<rand>/ the old snapshot during `--force`: renamed back by recovery when <snap> is missing
 //   .deleted-<snap>-<rand>/  a snapshot being removed: deleted by recovery
+#include "../space/internal.hpp"
 #include "store_files.hpp"
 
 #include <dspace/core/error.hpp>
@@ -13,24 +14,13 @@
 #include <dspace/core/snapshot_store.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <random>
-#include <sstream>
-#include <unistd.h>
+#include <tuple>
 
 namespace dspace {
 
 namespace {
 
 namespace stdfs = std::filesystem;
-
-std::string random_suffix() {
-    std::random_device device;
-    std::ostringstream out;
-    out << std::hex << device() << device();
-    return out.str();
-}
 
 bool starts_with(const std::string &text, const std::string &prefix) { return text.rfind(prefix, 0) == 0; }
 
@@ -48,7 +38,7 @@ public:
     StagedSnapshot stage(const std::string &space, const std::string &name) override {
         fs::make_private_dir(root_);
         fs::make_private_dir(space_dir(space));
-        StagedSnapshot staged{space, name, space_dir(space) / (std::string(store_files::staging) + name + "-" + random_suffix()), {}};
+        StagedSnapshot staged{space, name, space_dir(space) / (std::string(store_files::staging) + name + "-" + random_token()), {}};
         fs::make_private_dir(staged.dir);
         staged.payload_dir = staged.dir / store_files::payload;
         fs::make_private_dir(staged.payload_dir);
@@ -66,7 +56,7 @@ public:
         if (!replace)
             throw Error("snapshot '" + staged.name + "' of space '" + staged.space + "' already exists",
                         "pick another name, or pass --force to replace it");
-        stdfs::path old = space_dir(staged.space) / (std::string(store_files::replaced) + staged.name + "-" + random_suffix());
+        stdfs::path old = space_dir(staged.space) / (std::string(store_files::replaced) + staged.name + "-" + random_token());
         fs::rename_durable(target, old);
         fs::rename_durable(staged.dir, target);
         fs::remove_tree(old);
@@ -76,7 +66,7 @@ public:
 
     bool exists(const std::string &space, const std::string &name) const override {
         std::error_code ec;
-        return !name_problem(name).size() && stdfs::is_directory(snapshot_dir(space, name), ec);
+        return name_problem(name).empty() && stdfs::is_directory(snapshot_dir(space, name), ec);
     }
 
     SnapshotManifest read(const std::string &space, const std::string &name) const override {
@@ -112,7 +102,7 @@ public:
     void remove(const std::string &space, const std::string &name) override {
         if (!exists(space, name))
             throw Error("space '" + space + "' has no snapshot '" + name + "'", "run `dspace snapshot ls " + space + "` to see its snapshots");
-        stdfs::path doomed = space_dir(space) / (std::string(store_files::deleted) + name + "-" + random_suffix());
+        stdfs::path doomed = space_dir(space) / (std::string(store_files::deleted) + name + "-" + random_token());
         fs::rename_durable(snapshot_dir(space, name), doomed);
         fs::remove_tree(doomed);
     }
@@ -125,6 +115,7 @@ public:
         try {
             fs::remove_tree(staged.payload_dir);
             link_tree(payload_dir(space, name), staged.payload_dir);
+            if (to_space != space) manifest.space_created.clear(); // taken of another space: no incarnation to check
             manifest.space = to_space;
             manifest.name = to_name;
             publish(staged, manifest, false);

@@ -39,11 +39,13 @@ sdk::Snapshotter &SnapshotService::restorer(const SpaceState &state, const Snaps
         throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' holds " + manifest.flavour + " " + manifest.server_version +
                         " data, but space '" + state.name + "' runs " + state.flavour + " " + state.version,
                     "restore it into a new space with `dspace copy " + manifest.space + " NEWNAME --snapshot " + manifest.name + "`");
-    if (manifest.space == state.name && !manifest.space_created.empty() && manifest.space_created != state.created)
+    sdk::Snapshotter &snapshotter = plugins_.snapshotter(manifest.snapshotter);
+    bool physical = snapshotter.method() == sdk::SnapshotMethod::physical;
+    if (physical && manifest.space == state.name && !manifest.space_created.empty() && manifest.space_created != state.created)
         throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' was taken of an earlier space named '" + state.name +
                         "' (created " + manifest.space_created + "), whose data holds other credentials",
                     "remove it with `dspace snapshot rm " + state.name + " " + manifest.name + "`");
-    return plugins_.snapshotter(manifest.snapshotter);
+    return snapshotter;
 }
 
 void SnapshotService::restore_into(const SpaceState &state, const SnapshotManifest &manifest, const stdfs::path &dir) {

@@ -46,9 +46,7 @@ SpaceState SnapshotService::copy_space(const std::string &source, const std::str
     try {
         created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
             if (std::filesystem::exists(data_dir)) fs::remove_tree(data_dir);
-            host_.progress().begin("copying " + source + " to " + new_name, 0);
             copy_tree_owned(spaces_.data_dir(source), data_dir, owner_of(like.os_user));
-            host_.progress().end();
         });
     } catch (...) {
         restart();

@@ -1,8 +1,11 @@
+// The tar snapshotter's archive work with libarchive: pax entries, numeric owners, zstd.
 #include "tar_archive.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <memory>
 #include <vector>
