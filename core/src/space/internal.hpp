@@ -46,6 +46,9 @@ Owner owner_of(const std::string &os_user);
 void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner);
 //! Copies the tree from into to (to must not exist), keeping modes and giving every entry to owner.
 void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner);
+//! Fills dir (which must not exist) from the template cluster cached: takes its ready spare copy when there is
+//! one owned by owner (a rename), else copies it; then refills the spare in a detached background process.
+void fill_from_template(const std::filesystem::path &cached, const std::filesystem::path &dir, Owner owner);
 //! Throws Error with a hint when some directory from / down to dir cannot be traversed by os_user.
 void check_reachable(const std::filesystem::path &dir, const std::string &os_user);
 

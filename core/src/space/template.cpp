@@ -86,7 +86,7 @@ void SpaceManager::init_data_dir(const SpaceState &state, const std::filesystem:
     if (!is_empty_or_missing(dir))
         throw Error("cannot make a fresh data directory in " + dir.string() + ": it is not empty");
     std::filesystem::remove(dir, ec);
-    copy_tree_owned(cached, dir, owner);
+    fill_from_template(cached, dir, owner);
     sdk::Server srv = server(state);
     srv.data_dir = dir.string();
     throw_if_failed(f.configure(host_, srv));
