@@ -1,61 +1,22 @@
 // The real dspace program driving MariaDB spaces: create, shell, env, exec, stop/start, pause/resume, rm.
-#include <dspace/core/process.hpp>
+#include "support.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 #include <set>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
-namespace stdfs = std::filesystem;
 using Catch::Matchers::Contains;
+using dspace_test::mariadb_installed;
+using dspace_test::TestHome;
 
 namespace {
 
-//! A fresh DSPACE_HOME under a 0711 temp dir (the server user must pass through it);
-//! every space in it is force-removed, and the directory deleted, when the test ends.
-class MysqlHome {
-public:
-    MysqlHome() {
-        std::string pattern = (stdfs::temp_directory_path() / "dspace-mysql-space-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        root_ = pattern;
-        ::chmod(root_.c_str(), 0711);
-    }
-    ~MysqlHome() {
-        run({"rm", "--all", "--force"});
-        std::error_code ignored;
-        stdfs::remove_all(root_, ignored);
-    }
-    MysqlHome(const MysqlHome &) = delete;
-    MysqlHome &operator=(const MysqlHome &) = delete;
-
-    //! Runs the built dspace with args in this home.
-    dspace::sdk::ProcessResult run(const std::vector<std::string> &args) const {
-        dspace::sdk::Command command;
-        command.argv = {DSPACE_TEST_BINARY};
-        command.argv.insert(command.argv.end(), args.begin(), args.end());
-        command.env = {{"DSPACE_HOME", (root_ / "home").string()}, {"DSPACE_PLUGIN_PATH", ""}};
-        command.timeout = std::chrono::minutes(3);
-        dspace::ProcessRunnerImpl runner(nullptr);
-        auto result = runner.run(command);
-        if (!result.ok()) FAIL(result.status().message());
-        return *result;
-    }
-    //! Runs dspace with args, requires success and returns its stdout.
-    std::string ok(const std::vector<std::string> &args) const {
-        auto result = run(args);
-        INFO("dspace " << args.front() << ": " << result.err);
-        REQUIRE(result.succeeded());
-        return result.out;
-    }
-
-private:
-    stdfs::path root_;
-};
+//! SQL through the space's mariadb client; what it printed.
+std::string query(const TestHome &home, const std::string &space, const std::string &sql) {
+    return dspace_test::query(home, dspace_test::mysql_sql(), space, sql);
+}
 
 //! The value of `export NAME='…'` in `dspace env` output.
 std::string exported(const std::string &env, const std::string &name) {
@@ -65,25 +26,16 @@ std::string exported(const std::string &env, const std::string &name) {
     return env.substr(at, env.find('\'', at) - at);
 }
 
-bool mariadb_installed() {
-    for (const char *tool : {"/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"})
-        if (!stdfs::exists(tool)) {
-            WARN("skipping: " << tool << " is not installed (apt-get install mariadb-server mariadb-client)");
-            return false;
-        }
-    return true;
-}
-
 } // namespace
 
 TEST_CASE("a MariaDB space is created, reached, stopped, started, paused, resumed and removed", "[integration][mysql]") {
     if (!mariadb_installed()) return;
-    MysqlHome home;
+    TestHome home;
 
     auto created = home.ok({"create", "m", "--flavour", "mysql", "--user", "dev", "--initial-database", "app"});
     CHECK_THAT(created, Contains("mysql://dev:***@127.0.0.1:"));
-    CHECK(home.ok({"shell", "m", "--", "-N", "-e", "select 1"}) == "1\n");
-    CHECK(home.ok({"shell", "m", "--", "-N", "-e", "select database(), current_user()"}) == "app\tdev@localhost\n");
+    CHECK(query(home, "m", "select 1") == "1\n");
+    CHECK(query(home, "m", "select database(), current_user()") == "app\tdev@localhost\n");
 
     auto env = home.ok({"env", "m"});
     std::string port = exported(env, "MYSQL_TCP_PORT");
@@ -103,13 +55,13 @@ TEST_CASE("a MariaDB space is created, reached, stopped, started, paused, resume
     CHECK_THAT(home.ok({"list"}), Contains("stopped"));
     CHECK_FALSE(home.run({"shell", "m", "--", "-N", "-e", "select 1"}).succeeded());
     home.ok({"start", "m"});
-    CHECK(home.ok({"shell", "m", "--", "-N", "-e", "select id from t"}) == "42\n");
+    CHECK(query(home, "m", "select id from t") == "42\n");
 
     home.ok({"pause", "m"});
     CHECK_THAT(home.ok({"list"}), Contains("paused"));
     home.ok({"resume", "m"});
     CHECK_THAT(home.ok({"list"}), Contains("running"));
-    CHECK(home.ok({"shell", "m", "--", "-N", "-e", "select 2"}) == "2\n");
+    CHECK(query(home, "m", "select 2") == "2\n");
 
     home.ok({"rm", "m"});
     CHECK_THAT(home.ok({"list"}), !Contains("mysql"));
@@ -117,7 +69,7 @@ TEST_CASE("a MariaDB space is created, reached, stopped, started, paused, resume
 
 TEST_CASE("three MariaDB spaces run side by side, each with its own port and data", "[integration][mysql]") {
     if (!mariadb_installed()) return;
-    MysqlHome home;
+    TestHome home;
     const std::vector<std::string> names = {"ma", "mb", "mc"};
     std::set<std::string> ports;
     for (const auto &name : names) {
@@ -127,7 +79,7 @@ TEST_CASE("three MariaDB spaces run side by side, each with its own port and dat
     }
     CHECK(ports.size() == names.size());
     for (const auto &name : names)
-        CHECK(home.ok({"shell", name, "--", "-N", "-e", "select database(), name from owner"}) == name + "\t" + name + "\n");
+        CHECK(query(home, name, "select database(), name from owner") == name + "\t" + name + "\n");
     home.ok({"rm", "--all"});
     CHECK_THAT(home.ok({"list"}), !Contains("mysql"));
 }

@@ -1,7 +1,7 @@
 // Killing dspace with SIGKILL at random moments of snapshot and rollback never leaves a half state:
 // after the next command's recovery the space starts, its data is the before or the after state, and
 // every listed snapshot is complete.
-#include "snapshot_home.hpp"
+#include "snapshot_items.hpp"
 
 #include <dspace/core/process.hpp>
 
@@ -13,21 +13,21 @@
 #include <thread>
 
 using namespace snapshot_test;
+using dspace_test::postgres_sql;
+using dspace_test::query;
 using Catch::Matchers::Contains;
 
 namespace {
 
 constexpr int kills_per_operation = 20;
 
-//! Starts dspace with args in home, output discarded; returns its pid.
-pid_t spawn_dspace(const SnapshotHome &home, const std::vector<std::string> &args) {
+//! Starts dspace with args in the current TestHome (its environment), output discarded; returns its pid.
+pid_t spawn_dspace(const std::vector<std::string> &args) {
     std::vector<std::string> argv{DSPACE_TEST_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto env = home.env();
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        for (const auto &[name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
         int null = ::open("/dev/null", O_RDWR);
         ::dup2(null, 0);
         ::dup2(null, 1);
@@ -56,7 +56,7 @@ void kill_after(pid_t pid, std::chrono::milliseconds delay) {
 
 //! The next commands after a kill: repair, then start the space if the kill left it stopped (a kill during
 //! the clean stop of a snapshot leaves the server finishing its shutdown: wait for that first).
-void recover(const SnapshotHome &home, const std::string &space) {
+void recover(const TestHome &home, const std::string &space) {
     home.ok({"snapshot", "verify", "--repair"});
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!home.run({"shell", space, "--", "-c", "select 1"}).succeeded()) {
@@ -67,21 +67,24 @@ void recover(const SnapshotHome &home, const std::string &space) {
     CHECK(home.run({"snapshot", "verify"}).succeeded());
 }
 
+//! Runs dspace with args, kills it after a random delay of up to max_delay_ms, and recovers space.
+void kill_at_random(const TestHome &home, const std::string &space, const std::vector<std::string> &args, int max_delay_ms) {
+    static std::mt19937 random{std::random_device{}()};
+    int delay = std::uniform_int_distribution<int>(0, max_delay_ms)(random);
+    INFO("dspace " << args.front() << " killed after " << delay << " ms");
+    kill_after(spawn_dspace(args), std::chrono::milliseconds(delay));
+    recover(home, space);
+}
+
 } // namespace
 
 TEST_CASE("SIGKILL at random moments of a snapshot never leaves a half snapshot", "[integration][snapshot][kill]") {
     auto sql = postgres_sql();
-    SnapshotHome home;
-    home.ok({"create", "k", "--flavour", "postgres"});
-    query(home, sql, "k", sql.fill);
-    std::string state = items_state(home, sql, "k");
-    std::mt19937 random{std::random_device{}()};
-    std::uniform_int_distribution<int> delay_ms(0, 1000);
+    TestHome home;
+    std::string state = create_with_items(home, sql, "k");
     for (int i = 0; i < kills_per_operation; ++i) {
-        int delay = delay_ms(random);
-        INFO("kill " << i << " after " << delay << " ms");
-        kill_after(spawn_dspace(home, {"snapshot", "k", "s" + std::to_string(i)}), std::chrono::milliseconds(delay));
-        recover(home, "k");
+        INFO("kill " << i);
+        kill_at_random(home, "k", {"snapshot", "k", "s" + std::to_string(i)}, 1000);
         CHECK(items_state(home, sql, "k") == state);
     }
     // Every snapshot that survived is complete and restores.
@@ -96,23 +99,17 @@ TEST_CASE("SIGKILL at random moments of a snapshot never leaves a half snapshot"
 
 TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the after data", "[integration][snapshot][kill]") {
     auto sql = postgres_sql();
-    SnapshotHome home;
-    home.ok({"create", "k", "--flavour", "postgres"});
-    query(home, sql, "k", sql.fill);
-    std::string state_a = items_state(home, sql, "k");
+    TestHome home;
+    std::string state_a = create_with_items(home, sql, "k");
     home.ok({"snapshot", "k", "a"});
     query(home, sql, "k", change_items);
     std::string state_b = items_state(home, sql, "k");
     home.ok({"snapshot", "k", "b"});
     std::string current = state_b;
-    std::mt19937 random{std::random_device{}()};
-    std::uniform_int_distribution<int> delay_ms(0, 1200);
     for (int i = 0; i < kills_per_operation; ++i) {
-        int delay = delay_ms(random);
         std::string target = current == state_a ? "b" : "a";
-        INFO("kill " << i << " of the rollback to " << target << " after " << delay << " ms");
-        kill_after(spawn_dspace(home, {"rollback", "k", "--to", target}), std::chrono::milliseconds(delay));
-        recover(home, "k");
+        INFO("kill " << i << " of the rollback to " << target);
+        kill_at_random(home, "k", {"rollback", "k", "--to", target}, 1200);
         current = items_state(home, sql, "k");
         CHECK((current == state_a || current == state_b));
     }

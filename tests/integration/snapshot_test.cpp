@@ -1,14 +1,28 @@
 // The real dspace program: snapshots, rollback, copy and verify against real PostgreSQL and MariaDB servers.
-#include "snapshot_home.hpp"
+#include "snapshot_items.hpp"
 
+#include "support/temp_dir.hpp"
+
+#include <dspace/core/process.hpp>
+
+#include <filesystem>
 #include <fstream>
 
 using namespace snapshot_test;
+using dspace_test::postgres_sql;
+using dspace_test::query;
+namespace stdfs = std::filesystem;
 using Catch::Matchers::Contains;
 
 namespace {
 
-std::string status_json(const SnapshotHome &home, const std::string &space) { return home.ok({"status", space, "--json"}); }
+std::string status_json(const TestHome &home, const std::string &space) { return home.ok({"status", space, "--json"}); }
+
+//! The `"port": 1234` part of space's status (JSON).
+std::string port_json(const TestHome &home, const std::string &space) {
+    std::string status = status_json(home, space);
+    return status.substr(status.find("\"port\""), 12);
+}
 
 } // namespace
 
@@ -16,11 +30,9 @@ TEST_CASE("rollback brings back rows and schema, for every snapshotter and flavo
     for (const auto &sql : installed_flavours()) {
         for (std::string snapshotter : {"rsync", "tar", "pg_dump"}) {
             INFO("flavour " << sql.flavour << ", snapshotter " << snapshotter);
-            SnapshotHome home;
-            home.ok({"create", "s", "--flavour", sql.flavour});
-            query(home, sql, "s", sql.fill);
-            std::string before = items_state(home, sql, "s");
-            std::string port_before = status_json(home, "s").substr(status_json(home, "s").find("\"port\""), 12);
+            TestHome home;
+            std::string before = create_with_items(home, sql, "s");
+            std::string port_before = port_json(home, "s");
 
             home.ok({"snapshot", "s", "one", "--snapshotter", snapshotter, "-m", "before the change"});
             CHECK_THAT(status_json(home, "s"), Contains("\"running\""));
@@ -45,10 +57,8 @@ TEST_CASE("rollback brings back rows and schema, for every snapshotter and flavo
 
 TEST_CASE("a stopped space rolls back and stays stopped; a second snapshot names its parent", "[integration][snapshot]") {
     auto sql = postgres_sql();
-    SnapshotHome home;
-    home.ok({"create", "s", "--flavour", "postgres"});
-    query(home, sql, "s", sql.fill);
-    std::string before = items_state(home, sql, "s");
+    TestHome home;
+    std::string before = create_with_items(home, sql, "s");
     home.ok({"stop", "s"});
     home.ok({"snapshot", "s", "first"});
     home.ok({"snapshot", "s", "second"});
@@ -81,10 +91,8 @@ TEST_CASE("a stopped space rolls back and stays stopped; a second snapshot names
 TEST_CASE("copy makes independent spaces from the current data and from a snapshot", "[integration][snapshot]") {
     for (const auto &sql : installed_flavours()) {
         INFO("flavour " << sql.flavour);
-        SnapshotHome home;
-        home.ok({"create", "orig", "--flavour", sql.flavour});
-        query(home, sql, "orig", sql.fill);
-        std::string before = items_state(home, sql, "orig");
+        TestHome home;
+        std::string before = create_with_items(home, sql, "orig");
         home.ok({"snapshot", "orig", "snap"});
         query(home, sql, "orig", change_items);
         std::string changed = items_state(home, sql, "orig");
@@ -99,8 +107,7 @@ TEST_CASE("copy makes independent spaces from the current data and from a snapsh
         query(home, sql, "then", "delete from items where id = 1");
         CHECK(items_state(home, sql, "orig") == changed);
         CHECK(query(home, sql, "now", "select count(*) from items") == "0\n");
-        CHECK(status_json(home, "now").find(status_json(home, "orig").substr(status_json(home, "orig").find("\"port\""), 12)) ==
-              std::string::npos);
+        CHECK(status_json(home, "now").find(port_json(home, "orig")) == std::string::npos);
 
         home.ok({"create", "fromsnap", "--from-snapshot", "orig/snap"});
         CHECK(items_state(home, sql, "fromsnap") == before);
@@ -114,16 +121,16 @@ TEST_CASE("copy makes independent spaces from the current data and from a snapsh
 }
 
 TEST_CASE("verify finds a deleted payload file and a corrupt manifest; --repair removes them", "[integration][snapshot]") {
-    SnapshotHome home;
+    TestHome home;
     home.ok({"create", "s", "--flavour", "postgres"});
     home.ok({"snapshot", "s", "a"});
     home.ok({"snapshot", "s", "b", "--snapshotter", "tar"});
     home.ok({"snapshot", "s", "c"});
     CHECK(home.run({"snapshot", "verify", "s"}).succeeded());
 
-    stdfs::remove(home.home() / "snapshots" / "s" / "a" / "payload" / "PG_VERSION");
-    std::ofstream(home.home() / "snapshots" / "s" / "b" / "manifest.json") << "{ not json";
-    stdfs::create_directories(home.home() / "snapshots" / "s" / ".staging-d-123");
+    stdfs::remove(home.path() / "snapshots" / "s" / "a" / "payload" / "PG_VERSION");
+    std::ofstream(home.path() / "snapshots" / "s" / "b" / "manifest.json") << "{ not json";
+    stdfs::create_directories(home.path() / "snapshots" / "s" / ".staging-d-123");
 
     auto found = home.run({"snapshot", "verify", "s"});
     CHECK(found.exit_code == 1);
@@ -145,16 +152,16 @@ TEST_CASE("verify finds a deleted payload file and a corrupt manifest; --repair 
 
 namespace {
 
-//! A 4 MiB tmpfs mounted for the test's life (needs root); empty path when it cannot be mounted.
+//! A 4 MiB tmpfs mounted on a fresh temp dir for the test's life (needs root); empty path when it cannot be mounted.
 struct TinyFileSystem {
+    dspace_test::TempDir where{"dspace-tiny-"};
     stdfs::path path;
-    explicit TinyFileSystem(const stdfs::path &where) {
-        stdfs::create_directories(where);
+    TinyFileSystem() {
         dspace::sdk::Command mount;
-        mount.argv = {"mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", where.string()};
+        mount.argv = {"mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", where.path().string()};
         dspace::ProcessRunnerImpl runner(nullptr);
         auto ran = runner.run(mount);
-        if (ran.ok() && ran->succeeded()) path = where;
+        if (ran.ok() && ran->succeeded()) path = where.path();
     }
     ~TinyFileSystem() {
         if (path.empty()) return;
@@ -169,17 +176,15 @@ struct TinyFileSystem {
 
 TEST_CASE("a full disk fails the snapshot clearly, removes its partial files and leaves the space running", "[integration][snapshot]") {
     auto sql = postgres_sql();
-    SnapshotHome home;
-    home.ok({"create", "s", "--flavour", "postgres"});
-    query(home, sql, "s", sql.fill);
-    std::string before = items_state(home, sql, "s");
-    TinyFileSystem tiny(home.home().parent_path() / "tiny");
+    TestHome home;
+    std::string before = create_with_items(home, sql, "s");
+    TinyFileSystem tiny;
     if (tiny.path.empty()) {
         WARN("skipped: cannot mount a small tmpfs here (needs root)");
         return;
     }
-    stdfs::remove(home.home() / "snapshots"); // empty: no snapshot yet
-    stdfs::create_symlink(tiny.path, home.home() / "snapshots");
+    stdfs::remove(home.path() / "snapshots"); // empty: no snapshot yet
+    stdfs::create_symlink(tiny.path, home.path() / "snapshots");
     for (std::string snapshotter : {"rsync", "tar"}) {
         INFO("snapshotter " << snapshotter);
         auto failed = home.run({"snapshot", "s", "big", "--snapshotter", snapshotter});

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dspace_test {
@@ -53,7 +54,9 @@ TestHome::TestHome() {
     char pattern[] = "/tmp/dspace-test-XXXXXX";
     if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
+    ::chmod(pattern, 0711);
     ::setenv("DSPACE_HOME", pattern, 1);
+    ::setenv("DSPACE_PLUGIN_PATH", "", 1);
 }
 
 TestHome::~TestHome() {
@@ -66,13 +69,26 @@ TestHome::~TestHome() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
     ::unsetenv("DSPACE_HOME");
+    ::unsetenv("DSPACE_PLUGIN_PATH");
+}
+
+std::string TestHome::ok(const std::vector<std::string> &args) const {
+    RunResult r = run(args);
+    INFO("dspace " << args.front() << " failed: " << r.out << r.err);
+    REQUIRE(r.succeeded());
+    return r.out;
+}
+
+std::string query(const TestHome &home, const FlavourSql &client, const std::string &space, const std::string &sql) {
+    INFO("sql in " << space << ": " << sql);
+    std::vector<std::string> args{"shell", space, "--"};
+    args.insert(args.end(), client.query_flags.begin(), client.query_flags.end());
+    args.push_back(sql);
+    return home.ok(args);
 }
 
 std::string query(const TestHome &home, const std::string &space, const std::string &sql) {
-    RunResult r = home.run({"shell", space, "--", "-tAc", sql});
-    INFO("dspace shell " << space << " -- -tAc " << sql << "\nstderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    std::string out = r.out;
+    std::string out = query(home, postgres_sql(), space, sql);
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
     return out;
 }
@@ -95,6 +111,15 @@ bool have_program(const std::string &path) {
     if (::access(path.c_str(), X_OK) == 0) return true;
     std::cout << "skipped: " << path << " is not installed\n";
     return false;
+}
+
+bool mariadb_installed() {
+    for (const char *tool : {"/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"})
+        if (!std::filesystem::exists(tool)) {
+            WARN("skipping: " << tool << " is not installed (apt-get install mariadb-server mariadb-client)");
+            return false;
+        }
+    return true;
 }
 
 } // namespace dspace_test

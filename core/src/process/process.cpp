@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -35,6 +36,8 @@ struct ChildPlan {
     std::string cwd;
     std::optional<OsUser> user;
     std::string stdin_file;
+    pid_t parent = 0;             // the dspace process, for helpers that must die with it
+    bool die_with_parent = false; // true for helpers (rsync, pg_dump…), false for detached servers
 };
 
 std::vector<std::string> merged_environment(const sdk::Command &command, const std::optional<OsUser> &user) {
@@ -111,6 +114,8 @@ ChildPlan plan_child(const sdk::Command &command) {
         if (::setuid(plan.user->uid) != 0) child_fail(report_fd, "cannot set user id");
     }
     if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) child_fail(report_fd, "cannot change directory");
+    // A helper must not outlive a killed dspace (set after setuid, which clears it).
+    if (plan.die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != plan.parent)) _exit(127);
     ::signal(SIGPIPE, SIG_DFL);
     ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
     child_fail(report_fd, "cannot execute program");
@@ -177,6 +182,8 @@ sdk::Result<sdk::ProcessResult> ProcessRunnerImpl::run(const sdk::Command &comma
     } catch (const Error &e) {
         return sdk::Status::failure(e.what(), e.hint());
     }
+    plan.parent = ::getpid();
+    plan.die_with_parent = true;
     if (logger_) logger_->log(sdk::LogLevel::debug, "run: " + describe_command(command));
 
     int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1}, report[2] = {-1, -1};
