@@ -38,11 +38,14 @@ std::string tool_path(Tool tool) {
 
 sdk::ToolProbe probe(sdk::Host &host, Tool tool) {
     auto names = tool_names(tool);
+    // mariadb-install-db has no --version: any run may initialise a data directory, so it is only looked for.
+    std::vector<std::string> version_args;
+    if (tool != Tool::install_db) version_args = {"--version"};
     for (const auto &name : names) {
-        auto found = sdk::probe_tool(host, name, install_hint, tool_dirs());
+        auto found = sdk::probe_tool(host, name, install_hint, tool_dirs(), true, version_args);
         if (found.found) return found;
     }
-    return sdk::probe_tool(host, names.front(), install_hint, tool_dirs());
+    return sdk::probe_tool(host, names.front(), install_hint, tool_dirs(), true, version_args);
 }
 
 } // namespace dspace::mysql
