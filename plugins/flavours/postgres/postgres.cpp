@@ -1,6 +1,8 @@
 // PostgreSQL: finding versions, initialising and configuring clusters, running the server.
 #include "postgres.hpp"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
@@ -75,10 +77,30 @@ sdk::Status PostgresFlavour::init_cluster(sdk::Host &host, const sdk::Server &se
     if (!ran) return ran.status();
     if (!ran->succeeded())
         return sdk::Status::failure("initdb failed: " + ran->err, "check that " + server.data_dir + " is writable by the server's OS user");
+    if (auto made = create_initial_database(host, server); !made) return made;
     // The settings of each space come from dspace.conf, written by configure().
     std::ofstream conf(server.data_dir + "/postgresql.conf", std::ios::app);
     conf << "\n# Settings of this dspace space (port, addresses, socket directory).\n" << include_line << "\n";
     if (!conf) return sdk::Status::failure("cannot append to " + server.data_dir + "/postgresql.conf");
+    return {};
+}
+
+sdk::Status PostgresFlavour::create_initial_database(sdk::Host &host, const sdk::Server &server) {
+    // Single-user mode: no postmaster, no port, no authentication; the statement arrives on stdin.
+    std::string sql_file = server.data_dir + "/dspace-initial.sql";
+    if (auto written = write_owned_file(sql_file, std::string("CREATE DATABASE ") + initial_database + ";\n", {}); !written)
+        return written;
+    sdk::Command single;
+    single.argv = {tool(server.version, "postgres"), "--single", "-D", server.data_dir, "-F", "-c", "exit_on_error=true", "postgres"};
+    single.stdin_file = sql_file;
+    single.run_as_user = server.os_user;
+    single.cwd = "/";
+    single.timeout = std::chrono::minutes(2);
+    auto ran = host.processes().run(single);
+    std::remove(sql_file.c_str());
+    if (!ran) return ran.status();
+    if (!ran->succeeded())
+        return sdk::Status::failure("cannot create the template's initial database: " + ran->err + ran->out);
     return {};
 }
 

@@ -21,6 +21,8 @@ std::string bin_dir(const std::string &version);
 std::string tool(const std::string &version, const std::string &program);
 //! The address clients connect to for a listen address (loopback for wildcards).
 std::string connect_host(const std::string &listen_address);
+//! A database every template cluster holds ready, renamed to the space's database on its first start.
+inline constexpr const char *initial_database = "dspace_initial";
 //! A command run as the server's OS user against the private unix socket, as the superuser, on database postgres.
 sdk::Command admin_psql(const sdk::Server &server);
 //! Writes content into file owned by os_user (empty = current user), mode 0600.
@@ -49,6 +51,10 @@ public:
     sdk::Command dump_command(const sdk::Server &server, std::string_view database, std::string_view out_file) const override;
     sdk::Command restore_command(const sdk::Server &server, std::string_view database, std::string_view in_file) const override;
     sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+
+private:
+    //! Creates initial_database in a just-initialised cluster (single-user mode, no server running).
+    sdk::Status create_initial_database(sdk::Host &host, const sdk::Server &server);
 };
 
 } // namespace dspace::postgres
