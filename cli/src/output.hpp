@@ -23,10 +23,25 @@ inline void print_json(const std::function<void(JsonWriter &)> &write) {
     std::cout << buffer.GetString() << "\n";
 }
 
-//! Writes "key": "value" into the current object.
-inline void json_field(JsonWriter &w, const char *key, const std::string &value) {
+//! Writes "key": "value" into the current object (of any RapidJSON writer).
+template <class Writer>
+void json_field(Writer &w, const char *key, const std::string &value) {
     w.Key(key);
     w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+//! Prints a JSON array with one object per item; write_fields(w, item) writes that object's fields.
+template <class Items, class WriteFields>
+void print_json_array(const Items &items, const WriteFields &write_fields) {
+    print_json([&](JsonWriter &w) {
+        w.StartArray();
+        for (const auto &item : items) {
+            w.StartObject();
+            write_fields(w, item);
+            w.EndObject();
+        }
+        w.EndArray();
+    });
 }
 
 //! Prints rows as columns padded to the widest cell; the first row is the header.

@@ -14,7 +14,7 @@ using dspace_test::TestHome;
 namespace {
 
 //! SQL through the space's mariadb client; what it printed.
-std::string query(const TestHome &home, const std::string &space, const std::string &sql) {
+std::string mysql_query(const TestHome &home, const std::string &space, const std::string &sql) {
     return dspace_test::query(home, dspace_test::mysql_sql(), space, sql);
 }
 
@@ -34,8 +34,8 @@ TEST_CASE("a MariaDB space is created, reached, stopped, started, paused, resume
 
     auto created = home.ok({"create", "m", "--flavour", "mysql", "--user", "dev", "--initial-database", "app"});
     CHECK_THAT(created, Contains("mysql://dev:***@127.0.0.1:"));
-    CHECK(query(home, "m", "select 1") == "1\n");
-    CHECK(query(home, "m", "select database(), current_user()") == "app\tdev@localhost\n");
+    CHECK(mysql_query(home, "m", "select 1") == "1\n");
+    CHECK(mysql_query(home, "m", "select database(), current_user()") == "app\tdev@localhost\n");
 
     auto env = home.ok({"env", "m"});
     std::string port = exported(env, "MYSQL_TCP_PORT");
@@ -50,18 +50,18 @@ TEST_CASE("a MariaDB space is created, reached, stopped, started, paused, resume
     // exec hands the variables to any program: the client reaches the server over TCP with them.
     CHECK(home.ok({"exec", "m", "--", "mariadb", "--no-defaults", "--protocol=TCP", "--user=dev", "-N", "-e", "select 3"}) == "3\n");
 
-    home.ok({"shell", "m", "--", "-e", "create table t (id int primary key); insert into t values (42)"});
+    mysql_query(home, "m", "create table t (id int primary key); insert into t values (42)");
     home.ok({"stop", "m"});
     CHECK_THAT(home.ok({"list"}), Contains("stopped"));
     CHECK_FALSE(home.run({"shell", "m", "--", "-N", "-e", "select 1"}).succeeded());
     home.ok({"start", "m"});
-    CHECK(query(home, "m", "select id from t") == "42\n");
+    CHECK(mysql_query(home, "m", "select id from t") == "42\n");
 
     home.ok({"pause", "m"});
     CHECK_THAT(home.ok({"list"}), Contains("paused"));
     home.ok({"resume", "m"});
     CHECK_THAT(home.ok({"list"}), Contains("running"));
-    CHECK(query(home, "m", "select 2") == "2\n");
+    CHECK(mysql_query(home, "m", "select 2") == "2\n");
 
     home.ok({"rm", "m"});
     CHECK_THAT(home.ok({"list"}), !Contains("mysql"));
@@ -75,11 +75,11 @@ TEST_CASE("three MariaDB spaces run side by side, each with its own port and dat
     for (const auto &name : names) {
         home.ok({"create", name, "--flavour", "mysql"});
         ports.insert(exported(home.ok({"env", name}), "MYSQL_TCP_PORT"));
-        home.ok({"shell", name, "--", "-e", "create table owner (name varchar(10)); insert into owner values ('" + name + "')"});
+        mysql_query(home, name, "create table owner (name varchar(10)); insert into owner values ('" + name + "')");
     }
     CHECK(ports.size() == names.size());
     for (const auto &name : names)
-        CHECK(query(home, name, "select database(), name from owner") == name + "\t" + name + "\n");
+        CHECK(mysql_query(home, name, "select database(), name from owner") == name + "\t" + name + "\n");
     home.ok({"rm", "--all"});
     CHECK_THAT(home.ok({"list"}), !Contains("mysql"));
 }

@@ -1,7 +1,7 @@
 // The real dspace program's plugin listing, global options and usage errors (no database servers needed).
+#include "support.hpp"
 #include "support/temp_dir.hpp"
 
-#include <dspace/core/process.hpp>
 #include <dspace/sdk/abi.h>
 
 #include <catch2/catch.hpp>
@@ -19,16 +19,9 @@ using Catch::Matchers::Contains;
 namespace {
 
 //! Runs the built dspace with args, a fresh DSPACE_HOME and no DSPACE_PLUGIN_PATH.
-dspace::sdk::ProcessResult run_dspace(const std::vector<std::string> &args) {
+dspace_test::RunResult run_dspace(const std::vector<std::string> &args) {
     dspace_test::TempDir home("dspace-plugins-cli-");
-    dspace::sdk::Command command;
-    command.argv = {DSPACE_TEST_BINARY};
-    command.argv.insert(command.argv.end(), args.begin(), args.end());
-    command.env = {{"DSPACE_HOME", (home.path() / "home").string()}, {"DSPACE_PLUGIN_PATH", ""}};
-    dspace::ProcessRunnerImpl runner(nullptr);
-    auto result = runner.run(command);
-    REQUIRE(result.ok());
-    return *result;
+    return dspace_test::run_dspace(args, 180, {{"DSPACE_HOME", (home.path() / "home").string()}, {"DSPACE_PLUGIN_PATH", ""}});
 }
 
 //! One entry of `dspace plugins --json`.

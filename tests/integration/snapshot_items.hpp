@@ -46,4 +46,11 @@ inline std::string create_with_items(const TestHome &home, const FlavourSql &sql
 inline const char *change_items = "alter table items add column extra int; update items set name = 'changed' where id < 50; "
                                   "delete from items where id > 150";
 
+//! Takes snapshot snap of space, then changes items (change_items); returns the changed items_state.
+inline std::string snapshot_then_change(const TestHome &home, const FlavourSql &sql, const std::string &space, const std::string &snap) {
+    home.ok({"snapshot", space, snap});
+    dspace_test::query(home, sql, space, change_items);
+    return items_state(home, sql, space);
+}
+
 } // namespace snapshot_test

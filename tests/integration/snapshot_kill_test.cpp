@@ -101,9 +101,7 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
     auto sql = postgres_sql();
     TestHome home;
     std::string state_a = create_with_items(home, sql, "k");
-    home.ok({"snapshot", "k", "a"});
-    query(home, sql, "k", change_items);
-    std::string state_b = items_state(home, sql, "k");
+    std::string state_b = snapshot_then_change(home, sql, "k", "a");
     home.ok({"snapshot", "k", "b"});
     std::string current = state_b;
     for (int i = 0; i < kills_per_operation; ++i) {

@@ -93,9 +93,7 @@ TEST_CASE("copy makes independent spaces from the current data and from a snapsh
         INFO("flavour " << sql.flavour);
         TestHome home;
         std::string before = create_with_items(home, sql, "orig");
-        home.ok({"snapshot", "orig", "snap"});
-        query(home, sql, "orig", change_items);
-        std::string changed = items_state(home, sql, "orig");
+        std::string changed = snapshot_then_change(home, sql, "orig", "snap");
 
         home.ok({"copy", "orig", "now"});
         home.ok({"copy", "orig", "then", "--snapshot", "snap"});

@@ -9,16 +9,17 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dspace_test {
 
-RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds) {
+RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds,
+                     const std::vector<std::pair<std::string, std::string>> &env) {
     dspace::ProcessRunnerImpl runner(nullptr);
     dspace::sdk::Command command;
     command.argv = {DSPACE_TEST_BINARY};
     command.argv.insert(command.argv.end(), args.begin(), args.end());
+    command.env = env;
     command.timeout = std::chrono::seconds(timeout_seconds);
     auto ran = runner.run(command);
     RunResult result;
@@ -34,16 +35,23 @@ RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds) 
 
 namespace {
 
-//! Processes whose command line mentions text (servers started below a home).
+//! The contents of /proc/PID/<file>.
+std::string proc_file(const std::filesystem::path &process, const char *file) {
+    std::ifstream in(process / file, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+//! Processes whose command line or environment mentions text: servers started below a home, and dspace
+//! processes still working in it (e.g. the background refill of a spare template).
 std::vector<pid_t> processes_mentioning(const std::string &text) {
     std::vector<pid_t> found;
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator("/proc", ec)) {
         pid_t pid = static_cast<pid_t>(std::atoi(entry.path().filename().c_str()));
         if (pid <= 0 || pid == ::getpid()) continue;
-        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-        std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (cmdline.find(text) != std::string::npos) found.push_back(pid);
+        if (proc_file(entry.path(), "cmdline").find(text) != std::string::npos ||
+            proc_file(entry.path(), "environ").find(text) != std::string::npos)
+            found.push_back(pid);
     }
     return found;
 }
@@ -51,23 +59,17 @@ std::vector<pid_t> processes_mentioning(const std::string &text) {
 } // namespace
 
 TestHome::TestHome() {
-    char pattern[] = "/tmp/dspace-test-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-    ::chmod(pattern, 0711);
-    ::setenv("DSPACE_HOME", pattern, 1);
+    ::setenv("DSPACE_HOME", path().c_str(), 1);
     ::setenv("DSPACE_PLUGIN_PATH", "", 1);
 }
 
 TestHome::~TestHome() {
     run_dspace({"rm", "--all", "--force"}, 120);
-    for (pid_t pid : processes_mentioning(path_.string())) {
+    for (pid_t pid : processes_mentioning(path().string())) {
         ::kill(pid, SIGKILL);
         ::kill(pid, SIGCONT);
     }
-    for (pid_t pid : processes_mentioning(path_.string())) dspace::wait_for_exit(pid, std::chrono::seconds(5));
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
+    for (pid_t pid : processes_mentioning(path().string())) dspace::wait_for_exit(pid, std::chrono::seconds(5));
     ::unsetenv("DSPACE_HOME");
     ::unsetenv("DSPACE_PLUGIN_PATH");
 }

@@ -11,9 +11,12 @@
 // Only one TestHome may be alive at a time, because DSPACE_HOME is a process-wide variable.
 #pragma once
 
+#include "support/temp_dir.hpp"
+
 #include <filesystem>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dspace_test {
@@ -27,8 +30,9 @@ struct RunResult {
     bool succeeded() const { return exit_code == 0; }
 };
 
-//! Runs the built dspace with args (DSPACE_TEST_BINARY), with the current environment; timeout in seconds.
-RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds = 180);
+//! Runs the built dspace with args (DSPACE_TEST_BINARY), with the current environment plus env; timeout in seconds.
+RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds = 180,
+                     const std::vector<std::pair<std::string, std::string>> &env = {});
 
 //! A fresh $DSPACE_HOME (mkdtemp under /tmp, mode 0711 so a server user can pass through), exported as
 //! DSPACE_HOME, with an empty DSPACE_PLUGIN_PATH, while it lives.
@@ -39,14 +43,14 @@ public:
     TestHome(const TestHome &) = delete;
     TestHome &operator=(const TestHome &) = delete;
     //! The home directory.
-    const std::filesystem::path &path() const { return path_; }
+    const std::filesystem::path &path() const { return dir_.path(); }
     //! run_dspace with this home.
     RunResult run(const std::vector<std::string> &args, int timeout_seconds = 180) const { return run_dspace(args, timeout_seconds); }
     //! Runs dspace with args, requires success (FAILs the test otherwise) and returns its stdout.
     std::string ok(const std::vector<std::string> &args) const;
 
 private:
-    std::filesystem::path path_;
+    TempDir dir_{"dspace-test-", 0711};
 };
 
 //! How the tests talk SQL to one flavour's client.

@@ -5,16 +5,19 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <sys/stat.h>
 
 namespace dspace_test {
 
-//! Creates /tmp/<prefix>XXXXXX (mode 0700) and removes it, recursively, on destruction.
+//! Creates /tmp/<prefix>XXXXXX (mode 0700, or mode: 0711 lets a server user pass through) and removes it,
+//! recursively, on destruction.
 class TempDir {
 public:
-    explicit TempDir(const std::string &prefix = "dspace-test-") {
+    explicit TempDir(const std::string &prefix = "dspace-test-", mode_t mode = 0700) {
         std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "XXXXXX")).string();
         if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot create a temporary directory " + pattern);
         path_ = pattern;
+        if (::chmod(path_.c_str(), mode) != 0) throw std::runtime_error("cannot set the mode of " + pattern);
     }
     ~TempDir() {
         std::error_code ec;

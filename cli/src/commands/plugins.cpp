@@ -19,20 +19,14 @@ int run_plugins(Context &context, const std::vector<std::string> &args) {
 
     PluginHost &host = context.plugins();
     if (vm.count("json")) {
-        print_json([&](JsonWriter &w) {
-            w.StartArray();
-            for (const auto &r : host.records()) {
-                w.StartObject();
-                json_field(w, "kind", r.kind);
-                json_field(w, "name", r.name);
-                json_field(w, "version", r.version);
-                json_field(w, "sdk", r.sdk);
-                json_field(w, "path", r.path.string());
-                json_field(w, "status", to_string(r.status));
-                json_field(w, "reason", r.hint.empty() ? r.reason : r.reason + "; " + r.hint);
-                w.EndObject();
-            }
-            w.EndArray();
+        print_json_array(host.records(), [](JsonWriter &w, const auto &r) {
+            json_field(w, "kind", r.kind);
+            json_field(w, "name", r.name);
+            json_field(w, "version", r.version);
+            json_field(w, "sdk", r.sdk);
+            json_field(w, "path", r.path.string());
+            json_field(w, "status", to_string(r.status));
+            json_field(w, "reason", r.hint.empty() ? r.reason : r.reason + "; " + r.hint);
         });
         return exit_ok;
     }

@@ -62,15 +62,7 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     SnapshotServices services(context);
     auto snapshots = services.snapshots.store().list(space);
     if (vm.count("json")) {
-        print_json([&](JsonWriter &w) {
-            w.StartArray();
-            for (const auto &m : snapshots) {
-                w.StartObject();
-                write_summary(w, m);
-                w.EndObject();
-            }
-            w.EndArray();
-        });
+        print_json_array(snapshots, write_summary);
         return exit_ok;
     }
     std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
@@ -159,16 +151,10 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
     SnapshotServices services(context);
     auto problems = services.snapshots.verify(space, repair);
     if (vm.count("json")) {
-        print_json([&](JsonWriter &w) {
-            w.StartArray();
-            for (const auto &p : problems) {
-                w.StartObject();
-                json_field(w, "space", p.space);
-                json_field(w, "name", p.name);
-                json_field(w, "problem", p.description);
-                w.EndObject();
-            }
-            w.EndArray();
+        print_json_array(problems, [](JsonWriter &w, const auto &p) {
+            json_field(w, "space", p.space);
+            json_field(w, "name", p.name);
+            json_field(w, "problem", p.description);
         });
     } else {
         for (const auto &p : problems)

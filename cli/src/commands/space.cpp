@@ -1,5 +1,6 @@
 // dspace create | list | status | start | stop | pause | resume | rm: the life of a space.
 #include "../command.hpp"
+#include "../output.hpp"
 #include "snapshot_services.hpp"
 #include "space_common.hpp"
 
@@ -31,25 +32,21 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_space(Writer &w, SpaceManager &spaces, const SpaceState &s) {
-    auto text = [&](const char *key, const std::string &value) {
-        w.Key(key);
-        w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-    };
     SpaceStatus status = spaces.status(s);
     w.StartObject();
-    text("name", s.name);
-    text("flavour", s.flavour);
-    text("version", s.version);
-    text("status", to_string(status));
+    json_field(w, "name", s.name);
+    json_field(w, "flavour", s.flavour);
+    json_field(w, "version", s.version);
+    json_field(w, "status", to_string(status));
     w.Key("port");
     w.Int(s.port);
     w.Key("pid");
     if (status == SpaceStatus::stopped) w.Null();
     else w.Int(static_cast<int>(s.pid));
-    text("data_dir", spaces.data_dir(s.name).string());
+    json_field(w, "data_dir", spaces.data_dir(s.name).string());
     w.Key("size_bytes");
     w.Uint64(fs::tree_size(spaces.data_dir(s.name)));
-    text("created", s.created);
+    json_field(w, "created", s.created);
     w.EndObject();
 }
 

@@ -1,12 +1,10 @@
 // Formatting connection variables for `dspace env`.
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
+#include <dspace/sdk/text.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-
-#include <cctype>
-#include <cstdio>
 
 namespace dspace {
 
@@ -23,20 +21,6 @@ std::string dotenv_quote(std::string_view value) {
         out += c;
     }
     return out + "\"";
-}
-
-std::string percent_encoded(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", c);
-            out += hex;
-        }
-    }
-    return out;
 }
 
 void replace_all(std::string &text, std::string_view what, std::string_view with) {
@@ -80,7 +64,7 @@ std::string format_environment(const sdk::Environment &env, EnvFormat format) {
 
 std::string mask_secret(std::string text, std::string_view secret) {
     if (secret.empty()) return text;
-    std::string encoded = percent_encoded(secret);
+    std::string encoded = sdk::url_encode(secret);
     replace_all(text, encoded, "***");
     replace_all(text, secret, "***");
     return text;

@@ -2,8 +2,9 @@
 // Header-only so that the unit tests reach them without loading the plugin.
 #pragma once
 
+#include <dspace/sdk/text.hpp>
+
 #include <cctype>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -42,20 +43,8 @@ inline std::string quote_account(std::string_view user, std::string_view host) {
     return quote_string(user) + "@" + quote_string(host);
 }
 
-//! Percent-encodes everything but RFC 3986's unreserved characters (for URL user, password and query values).
-inline std::string url_encode(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", c);
-            out += hex;
-        }
-    }
-    return out;
-}
+//! Percent-encoding for URL user, password and query values (the SDK's).
+using sdk::url_encode;
 
 //! True for addresses that only the local machine can reach.
 inline bool is_loopback(std::string_view address) {
@@ -67,8 +56,7 @@ inline bool is_loopback(std::string_view address) {
 inline std::string url_host(std::string_view listen_address) {
     if (listen_address.empty() || listen_address == "0.0.0.0" || listen_address == "::" || listen_address == "*")
         return "127.0.0.1";
-    if (listen_address.find(':') != std::string_view::npos) return "[" + std::string(listen_address) + "]";
-    return std::string(listen_address);
+    return sdk::url_bracketed_host(listen_address);
 }
 
 //! "MAJOR.MINOR" from a `mariadbd --version` line ("… Ver 10.11.19-MariaDB-0+deb12u1 …"); empty when absent.

@@ -1,28 +1,9 @@
 // PostgreSQL: how clients and tools reach a space (psql, connection variables, dumps).
 #include "postgres.hpp"
 
-#include <cctype>
-#include <cstdio>
-
 namespace dspace::postgres {
 
 namespace {
-
-std::string url_encoded(const std::string &text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", c);
-            out += hex;
-        }
-    }
-    return out;
-}
-
-std::string url_host(const std::string &host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
 //! The libpq variables for the space's user over TCP.
 sdk::Environment libpq_environment(const sdk::Server &server) {
@@ -42,13 +23,13 @@ sdk::Command PostgresFlavour::client_command(const sdk::Server &server, const st
 }
 
 sdk::Environment PostgresFlavour::environment(const sdk::Server &server) const {
-    std::string host = url_host(connect_host(server.listen_address)), port = std::to_string(server.port);
-    std::string credentials = url_encoded(server.user) + ":" + url_encoded(server.password);
-    std::string location = host + ":" + port + "/" + url_encoded(server.database);
+    std::string host = sdk::url_bracketed_host(connect_host(server.listen_address)), port = std::to_string(server.port);
+    std::string credentials = sdk::url_encode(server.user) + ":" + sdk::url_encode(server.password);
+    std::string location = host + ":" + port + "/" + sdk::url_encode(server.database);
     sdk::Environment env{{"DATABASE_URL", "postgresql://" + credentials + "@" + location}};
     for (auto &variable : libpq_environment(server)) env.push_back(variable);
-    env.emplace_back("JDBC_URL", "jdbc:postgresql://" + location + "?user=" + url_encoded(server.user) +
-                                     "&password=" + url_encoded(server.password));
+    env.emplace_back("JDBC_URL", "jdbc:postgresql://" + location + "?user=" + sdk::url_encode(server.user) +
+                                     "&password=" + sdk::url_encode(server.password));
     env.emplace_back("SQLALCHEMY_URL", "postgresql+psycopg2://" + credentials + "@" + location);
     return env;
 }

@@ -35,15 +35,11 @@ public:
 
     sdk::Status migrate(sdk::Host &host, const sdk::MigrationRequest &request) override {
         auto command = alembic_command(host, request, {"upgrade", request.target.empty() ? "head" : request.target});
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "alembic upgrade", true);
-        return ran ? sdk::Status{} : ran.status();
+        return mig::run_tool(host, command, "alembic upgrade", true).status();
     }
 
     sdk::Result<std::string> current_head(sdk::Host &host, const sdk::MigrationRequest &request) override {
-        auto command = alembic_command(host, request, {"current"});
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "alembic current", false);
+        auto ran = mig::run_tool(host, alembic_command(host, request, {"current"}), "alembic current", false);
         if (!ran) return ran.status();
         return current_revision(ran->out);
     }

@@ -86,4 +86,11 @@ inline sdk::Result<sdk::ProcessResult> run_tool(sdk::Host &host, sdk::Command co
                                 stream ? "see the tool's output above" : "run it by hand with -v to see more");
 }
 
+//! run_tool on a command that may have failed to be built: that failure is returned as it is.
+inline sdk::Result<sdk::ProcessResult> run_tool(sdk::Host &host, const sdk::Result<sdk::Command> &command, std::string_view what,
+                                                bool stream) {
+    if (!command) return command.status();
+    return run_tool(host, *command, what, stream);
+}
+
 } // namespace dspace::migrators

@@ -31,16 +31,12 @@ public:
     sdk::Status migrate(sdk::Host &host, const sdk::MigrationRequest &request) override {
         std::vector<std::string> verb{"migrate", "-locations=filesystem:" + request.folder};
         if (!request.target.empty()) verb.push_back("-target=" + request.target);
-        auto command = flyway_command(host, request, verb);
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "flyway migrate", true);
-        return ran ? sdk::Status{} : ran.status();
+        return mig::run_tool(host, flyway_command(host, request, verb), "flyway migrate", true).status();
     }
 
     sdk::Result<std::string> current_head(sdk::Host &host, const sdk::MigrationRequest &request) override {
         auto command = flyway_command(host, request, {"info", "-outputType=json", "-locations=filesystem:" + request.folder});
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "flyway info", false);
+        auto ran = mig::run_tool(host, command, "flyway info", false);
         if (!ran) return ran.status();
         return schema_version(ran->out);
     }

@@ -92,15 +92,11 @@ public:
                                       "--changelog-file=" + changelog->filename().string()};
         if (!request.target.empty()) verb.push_back("--tag=" + request.target);
         auto command = liquibase_command(host, request, changelog->parent_path().string(), verb);
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "liquibase update", true);
-        return ran ? sdk::Status{} : ran.status();
+        return mig::run_tool(host, command, "liquibase update", true).status();
     }
 
     sdk::Result<std::string> current_head(sdk::Host &host, const sdk::MigrationRequest &request) override {
-        auto command = liquibase_command(host, request, {}, {"history"});
-        if (!command) return command.status();
-        auto ran = mig::run_tool(host, *command, "liquibase history", false);
+        auto ran = mig::run_tool(host, liquibase_command(host, request, {}, {"history"}), "liquibase history", false);
         if (!ran) return ran.status();
         return last_changeset_id(ran->out);
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 namespace sdk = dspace::sdk;
 
@@ -22,6 +23,22 @@ sdk::Status run(sdk::Host &host, const sdk::Command &command, const std::string 
     return sdk::Status::failure(what + " failed: " + err, full ? "free some disk space and try again" : "run again with -v for the full output");
 }
 
+//! Runs command_for(database, file) for each database and its dump file in payload_dir, one progress step each;
+//! step ("dump", "restore") names a failure.
+sdk::Status for_each_dump(sdk::Host &host, const std::string &title, const std::vector<std::string> &databases,
+                          const std::string &payload_dir, const std::string &step,
+                          const std::function<sdk::Command(const std::string &database, const std::string &file)> &command_for) {
+    host.progress().begin(title, databases.size());
+    for (const auto &database : databases) {
+        std::string file = payload_dir + "/" + database + dump_suffix;
+        auto status = run(host, command_for(database, file), "the " + step + " of database '" + database + "'");
+        if (!status) return status;
+        host.progress().advance(1);
+    }
+    host.progress().end();
+    return {};
+}
+
 class PgDumpSnapshotter final : public sdk::Snapshotter {
 public:
     std::string name() const override { return "pg_dump"; }
@@ -32,15 +49,10 @@ public:
     sdk::Status snapshot(sdk::Host &host, const sdk::SnapshotJob &job) override {
         auto databases = job.flavour->list_databases(host, job.server);
         if (!databases) return databases.status();
-        host.progress().begin("dumping space '" + job.server.space + "'", databases->size());
-        for (const auto &database : *databases) {
-            std::string file = job.payload_dir + "/" + database + dump_suffix;
-            auto status = run(host, job.flavour->dump_command(job.server, database, file), "the dump of database '" + database + "'");
-            if (!status) return status;
-            host.progress().advance(1);
-        }
-        host.progress().end();
-        return {};
+        return for_each_dump(host, "dumping space '" + job.server.space + "'", *databases, job.payload_dir, "dump",
+                             [&](const std::string &database, const std::string &file) {
+                                 return job.flavour->dump_command(job.server, database, file);
+                             });
     }
 
     sdk::Status restore(sdk::Host &host, const sdk::RestoreJob &job) override {
@@ -50,15 +62,10 @@ public:
             if (entry.path().extension() == dump_suffix) databases.push_back(entry.path().stem().string());
         if (ec) return sdk::Status::failure("cannot read the snapshot payload " + job.payload_dir + ": " + ec.message());
         std::sort(databases.begin(), databases.end());
-        host.progress().begin("restoring space '" + job.server.space + "'", databases.size());
-        for (const auto &database : databases) {
-            std::string file = job.payload_dir + "/" + database + dump_suffix;
-            auto status = run(host, job.flavour->restore_command(job.server, database, file), "the restore of database '" + database + "'");
-            if (!status) return status;
-            host.progress().advance(1);
-        }
-        host.progress().end();
-        return {};
+        return for_each_dump(host, "restoring space '" + job.server.space + "'", databases, job.payload_dir, "restore",
+                             [&](const std::string &database, const std::string &file) {
+                                 return job.flavour->restore_command(job.server, database, file);
+                             });
     }
 };
 

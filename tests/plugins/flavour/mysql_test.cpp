@@ -1,6 +1,7 @@
 // The mysql flavour plugin, loaded from its built file, against real MariaDB servers.
 #include "../../../plugins/flavours/mysql/mysql_cnf.hpp"
 #include "../../../plugins/flavours/mysql/mysql_text.hpp"
+#include "support/temp_dir.hpp"
 
 #include <dspace/core/config.hpp>
 #include <dspace/core/fs.hpp>
@@ -29,26 +30,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
-//! A fresh directory under /tmp, mode 0711 so a server user can pass through it; removed at the end.
-struct TempDir {
-    stdfs::path path;
-    TempDir() {
-        std::string pattern = (stdfs::temp_directory_path() / "dspace-mysql-test-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path = pattern;
-        ::chmod(path.c_str(), 0711);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        stdfs::remove_all(path, ignored);
-    }
-};
-
 //! A HostServices on a temporary DSPACE_HOME.
 struct TestHost {
-    TempDir dir;
-    dspace::Config config{dir.path / "home" / "config.json"};
-    dspace::HostServices host{dspace::Paths(dir.path / "home"), config};
+    dspace_test::TempDir dir{"dspace-mysql-test-", 0711};
+    dspace::Config config{dir.path() / "home" / "config.json"};
+    dspace::HostServices host{dspace::Paths(dir.path() / "home"), config};
 };
 
 //! The built mysql plugin, loaded through the plugin host.
@@ -279,7 +265,7 @@ TEST_CASE("mysql flavour runs a real server: credentials, client, dump and resto
     auto &flavour = *loaded.flavour;
     if (!mariadb_installed(flavour, test.host)) return;
 
-    RunningServer first(flavour, test.host, test.dir.path, "first");
+    RunningServer first(flavour, test.host, test.dir.path(), "first");
     REQUIRE(flavour.create_credentials(test.host, first.server()).ok());
     CHECK(client_output(test.host, flavour, first.server(), {"-N", "-e", "select 1"}) == "1\n");
     CHECK(client_output(test.host, flavour, first.server(), {"-N", "-e", "select database(), current_user()"}) == "app\tdev@localhost\n");
@@ -308,10 +294,10 @@ TEST_CASE("mysql flavour runs a real server: credentials, client, dump and resto
         CHECK(*databases == std::vector<std::string>{"app", "extra"});
         CHECK(flavour.check_online_snapshot(test.host, first.server()).ok());
 
-        RunningServer second(flavour, test.host, test.dir.path, "second");
+        RunningServer second(flavour, test.host, test.dir.path(), "second");
         REQUIRE(flavour.create_credentials(test.host, second.server()).ok());
         for (const auto &database : *databases) {
-            std::string file = (test.dir.path / (database + ".sql")).string();
+            std::string file = (test.dir.path() / (database + ".sql")).string();
             auto dumped = test.host.processes().run(flavour.dump_command(first.server(), database, file));
             REQUIRE(dumped.ok());
             INFO(dumped->err);

@@ -20,18 +20,18 @@ TEST_CASE("rsync snapshotter: unchanged files are hard links to the previous sna
         return;
     }
     TempDir work;
-    make_tree(work.path / "data");
+    make_tree(work.path() / "data");
     dspace::sdk::SnapshotJob job;
-    job.server.data_dir = (work.path / "data").string();
-    job.payload_dir = (work.path / "one").string();
+    job.server.data_dir = (work.path() / "data").string();
+    job.payload_dir = (work.path() / "one").string();
     stdfs::create_directories(job.payload_dir);
     REQUIRE(loaded.snapshotter->snapshot(loaded.host, job).ok());
-    write(work.path / "data" / "PG_VERSION", "16\n", stdfs::perms::owner_read | stdfs::perms::owner_write);
+    write(work.path() / "data" / "PG_VERSION", "16\n", stdfs::perms::owner_read | stdfs::perms::owner_write);
     job.previous_payload_dir = job.payload_dir;
-    job.payload_dir = (work.path / "two").string();
+    job.payload_dir = (work.path() / "two").string();
     stdfs::create_directories(job.payload_dir);
     REQUIRE(loaded.snapshotter->snapshot(loaded.host, job).ok());
-    CHECK(stdfs::hard_link_count(work.path / "two" / "base" / "1" / "1259") == 2);
-    CHECK(stdfs::hard_link_count(work.path / "two" / "PG_VERSION") == 1);
-    CHECK(stdfs::hard_link_count(work.path / "data" / "base" / "1" / "1259") == 1); // the live file is never linked
+    CHECK(stdfs::hard_link_count(work.path() / "two" / "base" / "1" / "1259") == 2);
+    CHECK(stdfs::hard_link_count(work.path() / "two" / "PG_VERSION") == 1);
+    CHECK(stdfs::hard_link_count(work.path() / "data" / "base" / "1" / "1259") == 1); // the live file is never linked
 }

@@ -1,6 +1,8 @@
 // Shared by the snapshotter plugin tests: loading a built snapshotter, and a directory tree to round-trip.
 #pragma once
 
+#include "support/temp_dir.hpp"
+
 #include <dspace/core/config.hpp>
 #include <dspace/core/host_services.hpp>
 #include <dspace/core/paths.hpp>
@@ -19,21 +21,13 @@ namespace snapshotter_test {
 
 namespace stdfs = std::filesystem;
 
-//! A fresh directory removed at the end of the test.
-struct TempDir {
-    stdfs::path path;
-    TempDir() {
-        char pattern[] = "/tmp/dspace-snapshotter-XXXXXX";
-        path = ::mkdtemp(pattern);
-    }
-    ~TempDir() { stdfs::remove_all(path); }
-};
+using dspace_test::TempDir;
 
 //! A PluginHost with one built snapshotter loaded, and host services to call it with.
 struct LoadedSnapshotter {
     TempDir home;
-    dspace::Config config{home.path / "config.json"};
-    dspace::HostServices host{dspace::Paths(home.path), config};
+    dspace::Config config{home.path() / "config.json"};
+    dspace::HostServices host{dspace::Paths(home.path()), config};
     dspace::PluginHost plugins;
     dspace::sdk::Snapshotter *snapshotter = nullptr;
 
@@ -83,7 +77,7 @@ inline std::map<std::string, std::string> describe(const stdfs::path &root) {
 //! Snapshots a tree and restores it into an empty directory; the copy must equal the original.
 inline void check_round_trip(LoadedSnapshotter &loaded) {
     TempDir work;
-    stdfs::path source = work.path / "source", payload = work.path / "payload", target = work.path / "target";
+    stdfs::path source = work.path() / "source", payload = work.path() / "payload", target = work.path() / "target";
     make_tree(source);
     stdfs::create_directories(payload);
     stdfs::create_directories(target);

@@ -13,8 +13,8 @@ TEST_CASE("tar snapshotter: a missing archive is a clear failure") {
     LoadedSnapshotter loaded("tar");
     TempDir work;
     dspace::sdk::RestoreJob restore;
-    restore.server.data_dir = work.path.string();
-    restore.payload_dir = (work.path / "nothing").string();
+    restore.server.data_dir = work.path().string();
+    restore.payload_dir = (work.path() / "nothing").string();
     auto status = loaded.snapshotter->restore(loaded.host, restore);
     CHECK_FALSE(status.ok());
     CHECK(status.message().find("data.tar.zst") != std::string::npos);

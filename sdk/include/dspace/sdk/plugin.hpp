@@ -60,6 +60,7 @@
 #include "server.hpp"
 #include "snapshotter.hpp"
 #include "status.hpp"
+#include "text.hpp"
 #include "version.hpp"
 
 #include <cstring>
