@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <csignal>
 #include <fstream>
@@ -134,4 +136,33 @@ TEST_CASE("a create interrupted by Ctrl-C or a kill at any moment leaves no half
         }
     }
     CHECK(query(home, "warm", "select 1") == "1");
+}
+
+TEST_CASE("start replaces a server that dspace lost track of, which holds the space's port", "[space][postgres][options]") {
+    if (!dspace_test::have_program(pg_server)) return;
+    TestHome home;
+    home.ok({"create", "db", "--flavour", "postgres"});
+    pid_t lost = std::stoi(status_field(home, "db", "pid"));
+    // As if dspace was killed between starting the server and recording its pid.
+    auto state_file = home.path() / "spaces" / "db" / "space.json";
+    std::string text;
+    {
+        std::ifstream in(state_file);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    rapidjson::Document state;
+    state.Parse(text.c_str());
+    REQUIRE(state.IsObject());
+    state["pid"].SetInt(0);
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    state.Accept(writer);
+    std::ofstream(state_file) << buffer.GetString();
+    REQUIRE(status_field(home, "db", "status") == "stopped");
+
+    auto started = home.run({"start", "db"});
+    INFO(started.err);
+    REQUIRE(started.exit_code == 0);
+    CHECK_FALSE(dspace::process_alive(lost));
+    CHECK(query(home, "db", "select 1") == "1");
 }

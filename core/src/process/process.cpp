@@ -376,6 +376,25 @@ std::vector<pid_t> process_tree(pid_t root) {
     return tree;
 }
 
+std::vector<pid_t> processes_with_argument(const std::string &text) {
+    std::vector<pid_t> found;
+    DIR *proc = ::opendir("/proc");
+    if (proc == nullptr) return found;
+    while (struct dirent *entry = ::readdir(proc)) {
+        pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
+        if (pid <= 0 || pid == ::getpid()) continue;
+        std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+        for (std::string arg; std::getline(in, arg, '\0');) {
+            if (arg.find(text) != std::string::npos) {
+                found.push_back(pid);
+                break;
+            }
+        }
+    }
+    ::closedir(proc);
+    return found;
+}
+
 void exec_replace(const sdk::Command &command) {
     ChildPlan plan = plan_child(command);
     if (!plan.stdin_file.empty()) {

@@ -8,6 +8,7 @@
 #include <dspace/core/process.hpp>
 
 #include <map>
+#include <thread>
 #include <unistd.h>
 
 namespace dspace {
@@ -122,10 +123,17 @@ SpaceState SpaceManager::create_from(const CreateOptions &options, const SpaceSt
     }, false);
 }
 
+void SpaceManager::release_port(const sdk::Server &srv) const {
+    for (pid_t orphan : processes_with_argument(srv.data_dir)) kill_tree(orphan);
+    for (int waited = 0; waited < 50 && !port_available(srv.listen_address, srv.port); ++waited)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
 pid_t SpaceManager::launch(const SpaceState &state, const sdk::Server &srv, const std::function<void(pid_t)> &on_spawn) {
     sdk::Flavour &f = flavour(state);
     empty_dir(srv.run_dir, 0700, owner_of(state.os_user));
     throw_if_failed(f.configure(host_, srv));
+    if (!port_available(srv.listen_address, srv.port)) release_port(srv);
     if (!port_available(srv.listen_address, srv.port))
         throw Error("port " + std::to_string(srv.port) + " of space '" + srv.space + "' is in use by another program",
                     "stop that program and try again (a space keeps its port for its whole life)");

@@ -50,6 +50,8 @@ std::optional<unsigned long long> process_start_time(pid_t pid);
 bool wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 //! pid and all its descendants, parents before children.
 std::vector<pid_t> process_tree(pid_t pid);
+//! Processes (other than this one) one of whose arguments contains text, e.g. a server given a data directory.
+std::vector<pid_t> processes_with_argument(const std::string &text);
 //! The one-letter state of pid from /proc (R, S, T, Z, …); '\0' when gone.
 char process_state(pid_t pid);
 //! Replaces the current process with command (used by `dspace shell` and `exec`); throws Error if exec fails.

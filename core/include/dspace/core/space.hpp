@@ -125,6 +125,9 @@ public:
     std::string choose_version(sdk::Flavour &flavour, const std::string &requested) const;
 
 private:
+    //! Kills a server of srv's data dir that dspace lost track of (killed between spawning it and saving its
+    //! pid) and waits for srv's port to be free.
+    void release_port(const sdk::Server &srv) const;
     //! Configures srv's data dir, spawns its server as state.os_user, calls on_spawn(pid), waits until it is
     //! ready (killing it when it is not) and returns its pid.
     pid_t launch(const SpaceState &state, const sdk::Server &srv, const std::function<void(pid_t)> &on_spawn);
