@@ -2,6 +2,8 @@
 // Incremental: --link-dest hard-links files unchanged since the previous snapshot, which is safe
 // because snapshot files are immutable; restore always copies out, never links, so a live data
 // file is never shared with a snapshot.
+#include "copy_progress.hpp"
+
 #include <dspace/sdk/plugin.hpp>
 
 namespace sdk = dspace::sdk;
@@ -40,9 +42,11 @@ private:
         command.argv.insert(command.argv.end(), extra.begin(), extra.end());
         command.argv.push_back(from + "/");
         command.argv.push_back(to + "/");
-        host.progress().begin(what, 0);
-        auto ran = host.processes().run(command);
-        host.progress().end();
+        sdk::Result<sdk::ProcessResult> ran = sdk::Status::failure("rsync did not run");
+        {
+            dspace::rsync::CopyProgress progress(host.progress(), what, from, to);
+            ran = host.processes().run(command);
+        }
         if (!ran) return ran.status();
         if (!ran->succeeded()) {
             std::string err = ran->err.substr(0, ran->err.find('\n'));
