@@ -71,7 +71,7 @@ void check_reachable(const std::filesystem::path &dir, const std::string &os_use
                 throw Error("the database server runs as the OS user '" + os_user + "', which cannot reach " + dir.string() +
                                 " because it may not enter " + p.string(),
                             "set DSPACE_HOME to a path the user '" + os_user +
-                                "' can reach, e.g. /var/lib/dspace (or pick another server user with "
+                                "' can reach, e.g. /var/lib/dataspace (or pick another server user with "
                                 "`dspace config set flavours.<flavour>.server_user USER`)");
         }
         if (p == p.root_path() || p.empty()) break;

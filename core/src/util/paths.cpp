@@ -9,6 +9,8 @@ namespace dspace {
 std::filesystem::path Paths::default_home() {
     if (const char *home = std::getenv("DSPACE_HOME"); home != nullptr && *home != '\0')
         return std::filesystem::absolute(home);
+    // As root, servers run as unprivileged users that could not pass through /root (0700).
+    if (::geteuid() == 0) return "/var/lib/dataspace";
     const char *user_home = std::getenv("HOME");
     if (user_home == nullptr || *user_home == '\0') {
         struct passwd *pw = ::getpwuid(::getuid());

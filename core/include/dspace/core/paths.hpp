@@ -11,7 +11,7 @@ class Paths {
 public:
     //! home is $DSPACE_HOME; see default_home().
     explicit Paths(std::filesystem::path home) : home_(std::move(home)) {}
-    //! $DSPACE_HOME if set, else ~/.dataspace.
+    //! $DSPACE_HOME if set, else ~/.dataspace (/var/lib/dataspace for root, whose home the servers' users cannot enter).
     static std::filesystem::path default_home();
 
     const std::filesystem::path &home() const { return home_; }                               //!< $DSPACE_HOME
