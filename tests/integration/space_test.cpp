@@ -132,6 +132,16 @@ TEST_CASE("bad input fails clearly and leaves nothing behind", "[space][postgres
     CHECK(query(home, "x", "select 1") == "1");
 }
 
+TEST_CASE("a flavour whose server programs are missing fails with an install hint", "[space]") {
+    TestHome home;
+    auto dir = std::filesystem::path(DSPACE_TEST_FIXTURE_DIR) / "uninstalled";
+    auto created = home.run({"--plugin-dir", dir.string(), "create", "x", "--flavour", "fixture_uninstalled"});
+    CHECK(created.exit_code == 1);
+    CHECK(created.err.find("no fixture_uninstalled server is installed") != std::string::npos);
+    CHECK(created.err.find("hint: apt-get install fixture-server") != std::string::npos);
+    CHECK(space_dirs(home).empty());
+}
+
 TEST_CASE("a create killed half-way leaves no half space", "[space][postgres]") {
     if (!dspace_test::have_program(pg_server)) return;
     TestHome home;
