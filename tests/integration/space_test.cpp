@@ -173,13 +173,17 @@ TEST_CASE("dspace create | cat returns: the server does not hold the pipe", "[sp
     CHECK(ran->out.find("created space 'p'") != std::string::npos);
 }
 
-TEST_CASE("five postgres spaces run side by side, each on its own port", "[space][postgres]") {
+TEST_CASE("five postgres and three MariaDB spaces run side by side, each on its own port", "[space][postgres][mysql]") {
     if (!dspace_test::have_program(pg_server)) return;
     TestHome home;
+    std::vector<std::pair<std::string, dspace_test::FlavourSql>> spaces;
+    for (int i = 0; i < 5; ++i) spaces.emplace_back("p" + std::to_string(i), dspace_test::postgres_sql());
+    if (dspace_test::mariadb_installed())
+        for (int i = 0; i < 3; ++i) spaces.emplace_back("m" + std::to_string(i), dspace_test::mysql_sql());
     std::vector<std::future<dspace_test::RunResult>> creates;
-    for (int i = 0; i < 5; ++i)
-        creates.push_back(std::async(std::launch::async, [&home, i] {
-            return home.run({"create", "s" + std::to_string(i), "--flavour", "postgres"});
+    for (const auto &[name, sql] : spaces)
+        creates.push_back(std::async(std::launch::async, [&home, name = name, flavour = sql.flavour] {
+            return home.run({"create", name, "--flavour", flavour});
         }));
     for (auto &c : creates) {
         auto r = c.get();
@@ -187,10 +191,9 @@ TEST_CASE("five postgres spaces run side by side, each on its own port", "[space
         CHECK(r.exit_code == 0);
     }
     std::set<std::string> ports;
-    for (int i = 0; i < 5; ++i) {
-        std::string name = "s" + std::to_string(i);
-        CHECK(query(home, name, "select current_database()") == name);
+    for (const auto &[name, sql] : spaces) {
+        CHECK(query(home, sql, name, "select 40 + 2") == "42\n"); // every one is up at the same time
         ports.insert(status_field(home, name, "port"));
     }
-    CHECK(ports.size() == 5);
+    CHECK(ports.size() == spaces.size());
 }
