@@ -166,3 +166,15 @@ TEST_CASE("start replaces a server that dspace lost track of, which holds the sp
     CHECK_FALSE(dspace::process_alive(lost));
     CHECK(query(home, "db", "select 1") == "1");
 }
+
+TEST_CASE("a socket path too long for Unix sockets fails clearly and leaves nothing behind", "[space][postgres][options]") {
+    if (!dspace_test::have_program(pg_server)) return;
+    TestHome home;
+    std::string name(63, 'n'); // a valid name, but $DSPACE_HOME/spaces/<name>/run/.s.PGSQL.<port> exceeds 107 bytes
+    auto created = home.run({"create", name, "--flavour", "postgres"});
+    CHECK(created.exit_code == 1);
+    CHECK(created.err.find("longer than the 107 characters") != std::string::npos);
+    CHECK(created.err.find("hint: use a shorter DSPACE_HOME") != std::string::npos);
+    CHECK(home.ok({"list", "--json"}) == "[]\n");
+    CHECK_FALSE(std::filesystem::exists(home.path() / "spaces" / name));
+}

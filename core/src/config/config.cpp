@@ -138,13 +138,16 @@ void Config::set(std::string_view key, std::string_view value) {
 
 bool Config::unset(std::string_view key) {
     auto parts = split_key(key);
-    rapidjson::Value *node = &impl_->doc;
+    std::vector<rapidjson::Value *> path{&impl_->doc}; // the objects from the root down to the leaf's parent
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        auto it = node->FindMember(parts[i].c_str());
-        if (it == node->MemberEnd() || !it->value.IsObject()) return false;
-        node = &it->value;
+        auto it = path.back()->FindMember(parts[i].c_str());
+        if (it == path.back()->MemberEnd() || !it->value.IsObject()) return false;
+        path.push_back(&it->value);
     }
-    return node->RemoveMember(parts.back().c_str());
+    if (!path.back()->RemoveMember(parts.back().c_str())) return false;
+    // Sections left empty go too, so `unset a.b` after `set a.b` leaves no "a": {}.
+    for (size_t i = path.size() - 1; i > 0 && path[i]->MemberCount() == 0; --i) path[i - 1]->RemoveMember(parts[i - 1].c_str());
+    return true;
 }
 
 std::vector<std::pair<std::string, std::string>> Config::list() const {

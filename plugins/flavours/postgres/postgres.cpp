@@ -105,6 +105,11 @@ sdk::Status PostgresFlavour::create_initial_database(sdk::Host &host, const sdk:
 }
 
 sdk::Status PostgresFlavour::configure(sdk::Host &, const sdk::Server &server) {
+    // Unix socket paths hold at most 107 bytes; postgres would only say so in its log.
+    std::string socket = server.run_dir + "/.s.PGSQL." + std::to_string(server.port);
+    if (socket.size() > 107)
+        return sdk::Status::failure("the socket path " + socket + " is longer than the 107 characters Unix sockets allow",
+                                    "use a shorter DSPACE_HOME or a shorter space name");
     std::string conf = "# Written by dspace for space '" + server.space + "'; rewritten before every start.\n"
                        "port = " + std::to_string(server.port) + "\n"
                        "listen_addresses = " + quoted(server.listen_address) + "\n"

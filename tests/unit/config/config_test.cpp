@@ -26,6 +26,18 @@ TEST_CASE("config: set, get, unset and list by dotted key", "[config]") {
     CHECK(config.unset("snapshots.default_snapshotter"));
     CHECK_FALSE(config.unset("snapshots.default_snapshotter"));
     CHECK_FALSE(config.get("snapshots.default_snapshotter"));
+    CHECK_FALSE(config.get("snapshots")); // an emptied section goes too
+}
+
+TEST_CASE("config: unset removes the sections it empties, and only those", "[config]") {
+    dspace_test::TempDir dir;
+    Config config(dir.path() / "config.json");
+    config.set("a.b.c", "1");
+    config.set("a.d", "2");
+    CHECK(config.unset("a.b.c"));
+    CHECK(config.get("a") == R"({"d":2})");
+    CHECK(config.unset("a.d"));
+    CHECK(config.to_json() == "{}");
 }
 
 TEST_CASE("config: nested keys create objects and a section reads as JSON", "[config]") {
