@@ -1,3 +1,4 @@
+#include "legacy_capabilities.hpp"
 #include "loader.hpp"
 #include "messages.hpp"
 
@@ -17,6 +18,21 @@
 namespace dspace {
 
 namespace msg = plugin_messages;
+
+const char *capability_kind(sdk::CapabilityId id) {
+    switch (id) {
+    case sdk::CapabilityId::logical_dump:
+    case sdk::CapabilityId::quiesce:
+    case sdk::CapabilityId::stop_command:
+    case sdk::CapabilityId::display_url:
+    case sdk::CapabilityId::page_layout:
+    case sdk::CapabilityId::rekey: return "flavour";
+    case sdk::CapabilityId::migration_plan: return "migrator";
+    case sdk::CapabilityId::in_place_restore:
+    case sdk::CapabilityId::shared_store: return "snapshotter";
+    }
+    return nullptr;
+}
 
 const char *to_string(PluginStatus status) {
     switch (status) {
@@ -54,16 +70,61 @@ struct Registry {
     }
 };
 
+//! One capability a plugin provided: "<kind>/<owner>" and id -> its interface.
+struct StagedCapability {
+    std::string owner;
+    sdk::CapabilityId id;
+    void *iface;
+};
+
 //! Collects what one plugin registers; the host commits it only when registration succeeded.
 class StagingRegistrar final : public sdk::Registrar {
 public:
     void add_flavour(std::unique_ptr<sdk::Flavour> f) override { flavours.push_back(std::move(f)); }
     void add_migrator(std::unique_ptr<sdk::Migrator> m) override { migrators.push_back(std::move(m)); }
     void add_snapshotter(std::unique_ptr<sdk::Snapshotter> s) override { snapshotters.push_back(std::move(s)); }
+    void add_capability(std::string_view owner, sdk::CapabilityId id, void *iface) override {
+        capabilities.push_back({std::string(owner), id, iface});
+    }
+    void add_config_key(std::string_view key, sdk::ConfigKeyType type, std::string_view description) override {
+        config_keys.push_back({std::string(key), type, std::string(description), {}});
+    }
     std::vector<std::unique_ptr<sdk::Flavour>> flavours;
     std::vector<std::unique_ptr<sdk::Migrator>> migrators;
     std::vector<std::unique_ptr<sdk::Snapshotter>> snapshotters;
+    std::vector<StagedCapability> capabilities;
+    std::vector<DeclaredConfigKey> config_keys;
+
+    //! Why a provided capability cannot be kept (unknown id, or no staged object of its kind has that name); empty when fine.
+    std::string capability_problem() const {
+        for (const auto &cap : capabilities) {
+            const char *kind = capability_kind(cap.id);
+            if (kind == nullptr)
+                return "it provided capability id " + std::to_string(static_cast<std::uint32_t>(cap.id)) +
+                       ", which this dspace does not know";
+            if (cap.iface == nullptr) return "it provided a null capability for " + cap.owner;
+            if (!has_staged(kind, cap.owner))
+                return std::string("it provided a capability for ") + kind + " '" + cap.owner +
+                       "', but registered no " + kind + " of that name";
+        }
+        return {};
+    }
+
+private:
+    bool has_staged(const std::string &kind, const std::string &name) const {
+        auto named = [&](const auto &objects) {
+            return std::any_of(objects.begin(), objects.end(), [&](const auto &o) { return o->name() == name; });
+        };
+        if (kind == "flavour") return named(flavours);
+        if (kind == "migrator") return named(migrators);
+        return named(snapshotters);
+    }
 };
+
+//! The key under which a capability is kept.
+std::string capability_key(const std::string &kind, const std::string &owner, sdk::CapabilityId id) {
+    return kind + "/" + owner + "#" + std::to_string(static_cast<std::uint32_t>(id));
+}
 
 //! Why a directory or file should not be trusted (world-writable, or owned by someone else); empty when fine.
 std::string unsafe_reason(const std::filesystem::path &path) {
@@ -132,6 +193,26 @@ struct PluginHost::Impl {
     std::vector<PluginRecord> records;
     std::vector<std::filesystem::path> scanned;
     std::map<std::string, std::filesystem::path> loaded_files; // "<kind>/<name>" -> file
+    std::map<std::string, void *> capabilities;                // capability_key() -> interface
+    std::vector<std::unique_ptr<plugin_loader::LegacyLogicalDump>> legacy_dumps; // adapters for SDK 1.0 flavours
+    std::vector<DeclaredConfigKey> config_keys;
+
+    //! Keeps what a plugin provided, and gives SDK 1.0 flavours the host's adapters.
+    void commit_capabilities(StagingRegistrar &staging, std::uint16_t abi_minor, const std::string &plugin) {
+        for (const auto &cap : staging.capabilities)
+            capabilities[capability_key(capability_kind(cap.id), cap.owner, cap.id)] = cap.iface;
+        if (abi_minor == 0) {
+            for (const auto &flavour : staging.flavours) {
+                legacy_dumps.push_back(std::make_unique<plugin_loader::LegacyLogicalDump>(*flavour));
+                capabilities[capability_key("flavour", flavour->name(), sdk::CapabilityId::logical_dump)] =
+                    static_cast<sdk::LogicalDump *>(legacy_dumps.back().get());
+            }
+        }
+        for (auto &key : staging.config_keys) {
+            key.plugin = plugin;
+            config_keys.push_back(std::move(key));
+        }
+    }
 };
 
 PluginHost::PluginHost() : impl_(std::make_unique<Impl>()) {}
@@ -174,6 +255,12 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
         record.hint = msg::register_failed_hint;
         return record;
     }
+    if (std::string problem = staging.capability_problem(); !problem.empty()) {
+        record.status = PluginStatus::failed;
+        record.reason = msg::register_failed(problem);
+        record.hint = msg::register_failed_hint;
+        return record;
+    }
     std::string duplicate = duplicate_in(impl_->flavours, staging.flavours, "flavour");
     if (duplicate.empty()) duplicate = duplicate_in(impl_->migrators, staging.migrators, "migrator");
     if (duplicate.empty()) duplicate = duplicate_in(impl_->snapshotters, staging.snapshotters, "snapshotter");
@@ -183,6 +270,7 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
         record.hint = msg::duplicate_hint;
         return record;
     }
+    impl_->commit_capabilities(staging, checked->descriptor->abi_minor, key);
     commit(impl_->flavours, staging.flavours, file);
     commit(impl_->migrators, staging.migrators, file);
     commit(impl_->snapshotters, staging.snapshotters, file);
@@ -249,5 +337,14 @@ sdk::Snapshotter &PluginHost::snapshotter(const std::string &name) const {
 std::vector<sdk::Flavour *> PluginHost::flavours() const { return impl_->flavours.all(); }
 std::vector<sdk::Migrator *> PluginHost::migrators() const { return impl_->migrators.all(); }
 std::vector<sdk::Snapshotter *> PluginHost::snapshotters() const { return impl_->snapshotters.all(); }
+
+void *PluginHost::find_capability(const std::string &owner, sdk::CapabilityId id) const {
+    const char *kind = capability_kind(id);
+    if (kind == nullptr) return nullptr;
+    auto it = impl_->capabilities.find(capability_key(kind, owner, id));
+    return it == impl_->capabilities.end() ? nullptr : it->second;
+}
+
+const std::vector<DeclaredConfigKey> &PluginHost::declared_config_keys() const { return impl_->config_keys; }
 
 } // namespace dspace

@@ -21,6 +21,8 @@ public:
     std::string home_dir() const override { return paths_.home().string(); }
     std::string cache_dir(std::string_view plugin) override;
     bool running_as_root() const override;
+    sdk::Status write_private_file(std::string_view path, std::string_view content, unsigned mode,
+                                   std::string_view os_user) override;
 
     //! The state layout.
     const Paths &paths() const { return paths_; }

@@ -2,8 +2,10 @@
 // keeps what they register. Plugins are never unloaded before exit.
 #pragma once
 
+#include <dspace/sdk/capability.hpp>
 #include <dspace/sdk/flavour.hpp>
 #include <dspace/sdk/migrator.hpp>
+#include <dspace/sdk/registrar.hpp>
 #include <dspace/sdk/snapshotter.hpp>
 
 #include <filesystem>
@@ -34,6 +36,17 @@ struct PluginRecord {
     std::string reason;           //!< why it is not loaded: expected vs found (empty when loaded)
     std::string hint;             //!< how to fix it (empty when loaded)
 };
+
+//! A configuration key a loaded plugin declared (Registrar::add_config_key).
+struct DeclaredConfigKey {
+    std::string key;              //!< dotted key, e.g. "flavours.redis.maxmemory"
+    sdk::ConfigKeyType type;      //!< its type
+    std::string description;      //!< one line for `dspace config`
+    std::string plugin;           //!< "<kind>/<name>" of the plugin that declared it
+};
+
+//! The kind of object ("flavour", "migrator", "snapshotter") a capability belongs to; nullptr for an unknown id.
+const char *capability_kind(sdk::CapabilityId id);
 
 //! Where plugins are looked for, in order (DESIGN.md §3).
 struct PluginSearchOptions {
@@ -77,6 +90,17 @@ public:
     std::vector<sdk::Flavour *> flavours() const;                       //!< every loaded flavour
     std::vector<sdk::Migrator *> migrators() const;                     //!< every loaded migrator
     std::vector<sdk::Snapshotter *> snapshotters() const;               //!< every loaded snapshotter
+
+    //! The capability Cap (e.g. sdk::LogicalDump) of the loaded object called owner, or nullptr when its
+    //! plugin does not provide it. Plugins built for SDK 1.0 get the host's adapters (LogicalDump).
+    template <typename Cap>
+    Cap *capability(const std::string &owner) const {
+        return static_cast<Cap *>(find_capability(owner, Cap::id));
+    }
+    //! The object behind capability<Cap>(owner), untyped; nullptr when absent.
+    void *find_capability(const std::string &owner, sdk::CapabilityId id) const;
+    //! Every configuration key declared by a loaded plugin.
+    const std::vector<DeclaredConfigKey> &declared_config_keys() const;
 
 private:
     struct Impl;

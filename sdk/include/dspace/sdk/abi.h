@@ -13,7 +13,7 @@
 
 /* SDK ABI version. Major must equal the host's; minor must not be newer. */
 #define DSPACE_SDK_ABI_MAJOR 1
-#define DSPACE_SDK_ABI_MINOR 0
+#define DSPACE_SDK_ABI_MINOR 1
 
 /* "DSP1": the first four bytes of every descriptor. */
 #define DSPACE_PLUGIN_MAGIC 0x44535031u

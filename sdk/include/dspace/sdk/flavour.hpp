@@ -3,7 +3,19 @@
 // A flavour knows its engine's programs; the host does everything else: it
 // keeps state, picks ports, spawns the server detached as the right user,
 // supervises, freezes and stops it, and copies data directories. A flavour is
-// frozen within a major SDK version: new abilities come as new interfaces.
+// frozen within a major SDK version: new abilities come as capabilities
+// (flavour_capabilities.hpp), never as new virtual functions here.
+//
+// The order in which the host calls a flavour for a new space:
+//   probe, installed_versions      (setup, create: is the engine installed?)
+//   init_cluster                   (once per version: the cached template)
+//   configure                      (every start, on the stopped data directory)
+//   server_command, is_ready       (start; is_ready is polled until true)
+//   create_credentials             (once, on the new space's first start)
+//   client_command, environment    (shell, exec, env: while running)
+//   stop_signal / StopCommand      (stop; stop_signal(true) when the state is discarded)
+// Every method may assume the data directory exists and belongs to server.os_user, and
+// must not assume anything about the current directory or environment.
 #pragma once
 
 #include "export.hpp"
@@ -43,7 +55,8 @@ public:
     //! True once the server accepts connections.
     virtual bool is_ready(Host &host, const Server &server) = 0;
     //! On a just-started fresh cluster: creates server.user with server.password and server.database.
-    virtual Status create_credentials(Host &host, const Server &server) = 0;
+    //! Engines without users or databases keep the default, which does nothing.
+    virtual Status create_credentials(Host &, const Server &) { return {}; }
     //! The signal that shuts the server down cleanly (immediate = false) or as fast as possible (immediate = true).
     virtual int stop_signal(bool immediate) const = 0;
 
@@ -52,14 +65,24 @@ public:
     //! Connection variables: DATABASE_URL, the engine's own (PGHOST…, MYSQL_…), JDBC_URL, SQLALCHEMY_URL.
     virtual Environment environment(const Server &server) const = 0;
 
-    //! The user databases of a running server (no system or template databases).
-    virtual Result<std::vector<std::string>> list_databases(Host &host, const Server &server) = 0;
-    //! A command that writes a logical dump of one database of the running server into out_file.
-    virtual Command dump_command(const Server &server, std::string_view database, std::string_view out_file) const = 0;
-    //! A command that loads a dump made by dump_command into a running server whose credentials exist.
-    virtual Command restore_command(const Server &server, std::string_view database, std::string_view in_file) const = 0;
+    // The next three are SDK 1.0's logical dumps. Since 1.1 the host uses the LogicalDump capability
+    // instead and calls these only for plugins built for 1.0; a 1.1 flavour need not override them.
+
+    //! SDK 1.0 plugins only: the user databases of a running server.
+    virtual Result<std::vector<std::string>> list_databases(Host &, const Server &) {
+        return Status::failure("this flavour has no logical dumps");
+    }
+    //! SDK 1.0 plugins only: a command that dumps one database into out_file.
+    virtual Command dump_command(const Server &, std::string_view, std::string_view) const { return {}; }
+    //! SDK 1.0 plugins only: a command that loads a dump made by dump_command.
+    virtual Command restore_command(const Server &, std::string_view, std::string_view) const { return {}; }
+
     //! Ok when a crash-consistent (frozen) copy of the running server would recover; otherwise why not.
-    virtual Status check_online_snapshot(Host &host, const Server &server) = 0;
+    //! The default refuses, so `snapshot --online` is only offered by engines that say it is safe.
+    virtual Status check_online_snapshot(Host &, const Server &) {
+        return Status::failure("this flavour does not support online (frozen) snapshots",
+                               "take the snapshot without --online: dspace stops the server cleanly first");
+    }
 };
 
 } // namespace dspace::sdk

@@ -102,6 +102,31 @@ public:
     virtual std::string cache_dir(std::string_view plugin) = 0;
     //! True when dspace runs as root (servers must then run as an unprivileged user).
     virtual bool running_as_root() const = 0;
+
+    // Since SDK 1.1. The host implements this class, so it grows by appending virtual functions here.
+
+    //! Writes content to path atomically (temporary file, fsync, rename) with mode, owned by os_user
+    //! (empty: the user running dspace). Never follows a symlink at path, at its temporary file or in
+    //! the last directory; the directory must exist. Use it for every file in a server-owned directory.
+    virtual Status write_private_file(std::string_view path, std::string_view content, unsigned mode,
+                                      std::string_view os_user) = 0;
+};
+
+//! Reports one task on Progress for as long as it lives: begin() now, end() on every path out.
+class ProgressTask {
+public:
+    //! Begins a task of total units (0 when unknown).
+    ProgressTask(Progress &progress, std::string_view label, std::uint64_t total) : progress_(progress) {
+        progress_.begin(label, total);
+    }
+    ~ProgressTask() { progress_.end(); }
+    ProgressTask(const ProgressTask &) = delete;
+    ProgressTask &operator=(const ProgressTask &) = delete;
+    //! Adds done units.
+    void advance(std::uint64_t done) { progress_.advance(done); }
+
+private:
+    Progress &progress_;
 };
 
 //! One external tool a plugin needs, as found (or not) on this machine.

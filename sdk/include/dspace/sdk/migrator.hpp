@@ -2,6 +2,7 @@
 #pragma once
 
 #include "export.hpp"
+#include "flavour.hpp"
 #include "host.hpp"
 #include "server.hpp"
 #include "status.hpp"
@@ -18,6 +19,12 @@ struct MigrationRequest {
     std::string folder;                //!< the migrations folder or changelog the user named
     std::string target;                //!< migrate up to this version; empty = latest
     std::vector<std::string> extra_args; //!< passed through to the tool
+
+    // Since SDK 1.1. The host passes this struct in, so it grows by appending members here.
+
+    Server server;                     //!< the running space: run the flavour's client with it, no password on argv
+    Flavour *flavour_plugin = nullptr; //!< the space's flavour (client_command, environment)
+    std::string changelog;             //!< the changelog file the user named (--changelog), or empty
 };
 
 //! A migration tool driver (liquibase, flyway, alembic).

@@ -7,6 +7,7 @@
 
 #include "export.hpp"
 #include "flavour.hpp"
+#include "flavour_capabilities.hpp"
 #include "host.hpp"
 #include "server.hpp"
 #include "status.hpp"
@@ -28,6 +29,11 @@ struct SnapshotJob {
     Server server;                     //!< the space (running for logical snapshots)
     std::string payload_dir;           //!< empty directory to write the snapshot into
     std::string previous_payload_dir;  //!< payload of the space's latest snapshot by this snapshotter, or empty
+
+    // Since SDK 1.1. The host passes this struct in, so it grows by appending members here.
+
+    std::uint32_t page_size = 8192;    //!< the flavour's page size (PageLayout), for block-level snapshotters
+    LogicalDump *logical_dump = nullptr; //!< the flavour's LogicalDump; nullptr when it has none (logical snapshotters refuse)
 };
 
 //! One snapshot to restore.
@@ -35,6 +41,11 @@ struct RestoreJob {
     Flavour *flavour = nullptr;   //!< the space's flavour
     Server server;                //!< physical: target to fill (data_dir is an empty directory); logical: a running fresh server
     std::string payload_dir;      //!< the snapshot's payload
+
+    // Since SDK 1.1. The host passes this struct in, so it grows by appending members here.
+
+    std::uint32_t page_size = 8192; //!< the flavour's page size (PageLayout), for block-level snapshotters
+    LogicalDump *logical_dump = nullptr; //!< the flavour's LogicalDump; nullptr when it has none
 };
 
 //! A snapshot backend (rsync, tar, pg_dump, …).

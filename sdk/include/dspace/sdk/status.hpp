@@ -12,7 +12,7 @@
 namespace dspace::sdk {
 
 //! Success, or a failure with a user-facing message and an optional hint.
-class Status {
+class [[nodiscard]] Status {
 public:
     //! A successful status.
     Status() = default;
@@ -40,12 +40,14 @@ private:
 
 //! A value, or the Status saying why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
 public:
     //! A successful result holding value.
     Result(T value) : value_(std::move(value)) {}
-    //! A failed result; status must not be ok.
-    Result(Status status) : status_(std::move(status)) {}
+    //! A failed result. A successful status carries no value, so it becomes a failure that says so.
+    Result(Status status) : status_(std::move(status)) {
+        if (status_.ok()) status_ = Status::failure("internal error: a Result was built from a successful Status");
+    }
     //! True when a value is held.
     bool ok() const { return value_.has_value(); }
     explicit operator bool() const { return ok(); }
