@@ -3,6 +3,7 @@
 #include "../output.hpp"
 #include "snapshot_services.hpp"
 
+#include <dspace/core/duration.hpp>
 #include <dspace/core/error.hpp>
 
 #include <iostream>
@@ -12,9 +13,12 @@ namespace dspace::cli {
 
 namespace {
 
-//! Writes the fields `snapshot ls --json` lists.
-void write_summary(JsonWriter &w, const SnapshotManifest &m) {
+//! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists).
+void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
     json_field(w, "space", m.space);
+    json_field(w, "source_space", m.source_space);
+    w.Key("orphan");
+    w.Bool(orphan);
     json_field(w, "name", m.name);
     json_field(w, "snapshotter", m.snapshotter);
     json_field(w, "created", m.created);
@@ -29,7 +33,7 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m) {
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot NAME SNAP [--snapshotter rsync|tar|pg_dump] [--online] [-m MESSAGE] [--force]\n"
-                 "       dspace snapshot ls|inspect|rm|cp|verify ... (see `dspace snapshot ls --help` ...)";
+                 "       dspace snapshot ls|inspect|rm|cp|prune|verify ... (see `dspace snapshot ls --help` ...)";
     spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
                        "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
     SnapshotOptions options;
@@ -51,23 +55,30 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
 
 int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot ls [NAME] [--json]";
-    spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.";
+    spec.usage = "dspace snapshot ls [NAME] [--orphans] [--json]";
+    spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.\n"
+                       "Snapshots of removed spaces are marked (removed); they restore into any space of their flavour\n"
+                       "(`dspace create NEW --from-snapshot SPACE/SNAP`) until `dspace snapshot prune --orphans`.";
     std::string space;
     spec.options.add_options()("space", po::value(&space), "the space")(
-        "json", "print a JSON array of {space, name, snapshotter, created, size_bytes, parent, flavour, server_version, message}");
+        "orphans", "only snapshots of removed spaces")(
+        "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour, "
+                "server_version, message}");
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
     SnapshotServices services(context);
-    auto snapshots = services.snapshots.store().list(space);
+    std::vector<SnapshotManifest> snapshots;
+    for (auto &m : services.snapshots.store().list(space))
+        if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back(std::move(m));
     if (vm.count("json")) {
-        print_json_array(snapshots, write_summary);
+        print_json_array(snapshots, [&](JsonWriter &w, const SnapshotManifest &m) { write_summary(w, m, services.snapshots.is_orphan(m)); });
         return exit_ok;
     }
     std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
     for (const auto &m : snapshots)
-        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.parent, m.message});
+        rows.push_back({m.space + (services.snapshots.is_orphan(m) ? " (removed)" : ""), m.name, m.snapshotter, m.created,
+                        std::to_string(m.size_bytes), m.parent, m.message});
     print_table(rows);
     return exit_ok;
 }
@@ -136,6 +147,41 @@ int snapshot_cp(Context &context, const std::vector<std::string> &args) {
     return exit_ok;
 }
 
+int snapshot_prune(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot prune [NAME] [--orphans] [--older-than DURATION] [--json]";
+    spec.description = "Removes the snapshots (of space NAME, or of every space) that match every criterion given:\n"
+                       "--orphans: of spaces that no longer exist; --older-than: taken longer ago than DURATION (90m, 2h, 7d).";
+    PruneOptions options;
+    std::string older_than;
+    spec.options.add_options()("space", po::value(&options.space), "the space (default: every space)")(
+        "orphans", "only snapshots of removed spaces")("older-than", po::value(&older_than), "only snapshots older than this")(
+        "json", "print a JSON array of the removed snapshots {space, name, size_bytes}");
+    spec.positional.add("space", 1);
+    po::variables_map vm;
+    if (!parse_verb("snapshot prune", spec, args, vm)) return exit_ok;
+    options.orphans = vm.count("orphans") > 0;
+    if (!older_than.empty()) options.older_than = parse_duration(older_than);
+    SnapshotServices services(context);
+    auto removed = services.snapshots.prune(options);
+    if (vm.count("json")) {
+        print_json_array(removed, [](JsonWriter &w, const SnapshotManifest &m) {
+            json_field(w, "space", m.space);
+            json_field(w, "name", m.name);
+            w.Key("size_bytes");
+            w.Uint64(m.size_bytes);
+        });
+        return exit_ok;
+    }
+    std::uint64_t bytes = 0;
+    for (const auto &m : removed) {
+        std::cout << "removed snapshot " << m.space << "/" << m.name << "\n";
+        bytes += m.size_bytes;
+    }
+    std::cout << removed.size() << " snapshot(s) removed, " << bytes << " bytes of payload\n";
+    return exit_ok;
+}
+
 int snapshot_verify(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot verify [NAME] [--repair] [--json]";
@@ -168,7 +214,8 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
 
 int run_snapshot(Context &context, const std::vector<std::string> &args) {
     static const std::map<std::string, int (*)(Context &, const std::vector<std::string> &)> sub_verbs{
-        {"ls", snapshot_ls}, {"inspect", snapshot_inspect}, {"rm", snapshot_rm}, {"cp", snapshot_cp}, {"verify", snapshot_verify}};
+        {"ls", snapshot_ls}, {"inspect", snapshot_inspect}, {"rm", snapshot_rm}, {"cp", snapshot_cp}, {"verify", snapshot_verify},
+        {"prune", snapshot_prune}};
     if (!args.empty()) {
         auto it = sub_verbs.find(args.front());
         if (it != sub_verbs.end()) return it->second(context, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -179,7 +226,7 @@ int run_snapshot(Context &context, const std::vector<std::string> &args) {
 } // namespace
 
 void add_snapshot_commands(std::vector<Command> &table) {
-    table.push_back({"snapshot", "take, list, inspect, copy, remove or verify snapshots", run_snapshot});
+    table.push_back({"snapshot", "take, list, inspect, copy, remove, prune or verify snapshots", run_snapshot});
 }
 
 } // namespace dspace::cli

@@ -220,7 +220,7 @@ int run_rm(Context &context, const std::vector<std::string> &args) {
         ("names", po::value(&names)->multitoken(), "the spaces")
         ("all", "remove every space")
         ("force", "stop immediately; remove damaged spaces too")
-        ("purge", "also delete the spaces' snapshots");
+        ("purge", "also delete the spaces' snapshots (with --all: every snapshot, also of spaces removed before)");
     spec.positional.add("names", -1);
     po::variables_map vm;
     if (!parse_verb("rm", spec, args, vm)) return exit_ok;
@@ -235,11 +235,18 @@ int run_rm(Context &context, const std::vector<std::string> &args) {
         }
     }
     bool force = vm.count("force") > 0, purge = vm.count("purge") > 0;
-    return for_each_space(spaces, names, [&](const std::string &name) {
+    SnapshotService snapshots(context.host(), context.plugins(), spaces);
+    int rc = for_each_space(spaces, names, [&](const std::string &name) {
         spaces.remove(name, force);
-        if (purge) fs::remove_tree(context.paths().snapshots_dir() / name);
+        if (purge) snapshots.remove_all(name);
         std::cout << "removed " << name << (purge ? " and its snapshots" : "") << "\n";
     });
+    if (all && purge) {
+        PruneOptions orphans;
+        orphans.orphans = true;
+        for (const auto &m : snapshots.prune(orphans)) std::cout << "removed snapshot " << m.space << "/" << m.name << "\n";
+    }
+    return rc;
 }
 
 } // namespace

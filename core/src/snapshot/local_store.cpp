@@ -115,7 +115,6 @@ public:
         try {
             fs::remove_tree(staged.payload_dir);
             link_tree(payload_dir(space, name), staged.payload_dir);
-            if (to_space != space) manifest.space_created.clear(); // taken of another space: no incarnation to check
             manifest.space = to_space;
             manifest.name = to_name;
             publish(staged, manifest, false);

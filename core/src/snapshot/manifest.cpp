@@ -18,8 +18,13 @@ std::string manifest_to_json(const SnapshotManifest &m) {
         w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
     };
     w.StartObject();
+    w.Key("format");
+    w.Int(m.format);
     text("space", m.space);
+    text("source_space", m.source_space);
     text("space_created", m.space_created);
+    text("space_user", m.space_user);
+    text("space_database", m.space_database);
     text("name", m.name);
     text("flavour", m.flavour);
     text("server_version", m.server_version);
@@ -65,9 +70,27 @@ SnapshotManifest manifest_from_json(std::string_view text, const std::string &or
             throw Error("the snapshot manifest " + origin + " lacks the number field '" + key + "'", hint);
         return it->value.GetUint64();
     };
+    auto optional_text = [&](const char *key) -> std::string {
+        auto it = doc.FindMember(key);
+        return it != doc.MemberEnd() && it->value.IsString() ? std::string(it->value.GetString(), it->value.GetStringLength()) : "";
+    };
     SnapshotManifest m;
+    m.format = 1;
+    if (auto it = doc.FindMember("format"); it != doc.MemberEnd()) {
+        if (!it->value.IsInt() || it->value.GetInt() < 1)
+            throw Error("the snapshot manifest " + origin + " has an invalid 'format'", hint);
+        m.format = it->value.GetInt();
+    }
+    if (m.format > manifest_format)
+        throw Error("the snapshot manifest " + origin + " has format " + std::to_string(m.format) + ", newer than this dspace reads (" +
+                        std::to_string(manifest_format) + ")",
+                    "upgrade dspace to use this snapshot");
     m.space = text_of(doc, "space");
-    if (auto it = doc.FindMember("space_created"); it != doc.MemberEnd() && it->value.IsString()) m.space_created = it->value.GetString();
+    m.source_space = optional_text("source_space");
+    if (m.source_space.empty()) m.source_space = m.space; // format 1: copies cleared space_created instead
+    m.space_created = optional_text("space_created");
+    m.space_user = optional_text("space_user");
+    m.space_database = optional_text("space_database");
     m.name = text_of(doc, "name");
     m.flavour = text_of(doc, "flavour");
     m.server_version = text_of(doc, "server_version");

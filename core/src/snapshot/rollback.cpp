@@ -9,6 +9,8 @@
 #include <dspace/core/process.hpp>
 #include <dspace/core/snapshot.hpp>
 
+#include "foreign_data.hpp"
+
 #include <unistd.h>
 
 namespace dspace {
@@ -41,10 +43,11 @@ sdk::Snapshotter &SnapshotService::restorer(const SpaceState &state, const Snaps
                     "restore it into a new space with `dspace copy " + manifest.space + " NEWNAME --snapshot " + manifest.name + "`");
     sdk::Snapshotter &snapshotter = plugins_.snapshotter(manifest.snapshotter);
     bool physical = snapshotter.method() == sdk::SnapshotMethod::physical;
-    if (physical && manifest.space == state.name && !manifest.space_created.empty() && manifest.space_created != state.created)
-        throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' was taken of an earlier space named '" + state.name +
-                        "' (created " + manifest.space_created + "), whose data holds other credentials",
-                    "remove it with `dspace snapshot rm " + state.name + " " + manifest.name + "`");
+    if (physical && data_is_foreign(manifest, state) && !spaces_.can_rekey(state))
+        throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' holds the data of space '" + manifest.source_space +
+                        "' with its credentials, and the " + state.flavour + " flavour cannot give it those of space '" + state.name +
+                        "' (it has no Rekey capability)",
+                    "restore it into the space it was taken of, or upgrade the " + state.flavour + " plugin");
     return snapshotter;
 }
 
@@ -73,6 +76,13 @@ void SnapshotService::restore_into(const SpaceState &state, const SnapshotManife
     job.server.data_dir = dir.string();
     throw_if_failed(snapshotter.restore(host_, job));
     fs::chown_tree(dir, uid, gid);
+    if (data_is_foreign(manifest, state)) spaces_.rekey_data(adopting(state, manifest), dir, data_owner(manifest));
+}
+
+SpaceState SnapshotService::adopting(const SpaceState &state, const SnapshotManifest &manifest) {
+    SpaceState adopted = state;
+    if (manifest.method == "physical") adopted.database = data_owner(manifest).database;
+    return adopted;
 }
 
 void SnapshotService::recover_data_leftovers(const std::string &space) {
@@ -104,12 +114,17 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
         throw;
     }
     fs::write_file_atomic(dir / rollback_complete, "complete\n", 0600);
+    std::string restored_database = adopting(state, manifest).database;
 
     SpaceStatus before = spaces_.status(state);
     if (before != SpaceStatus::stopped) spaces_.stop_locked(state, true);
     fs::rename_durable(data, dir / rollback_old);
     fs::rename_durable(dir / rollback_new, data);
     fs::remove_tree(dir / rollback_old);
+    if (restored_database != state.database) {
+        state.database = restored_database;
+        spaces_.save(state);
+    }
     fs::remove_tree(dir / rollback_complete);
     fs::fsync_dir(dir);
     if (before == SpaceStatus::stopped) return;

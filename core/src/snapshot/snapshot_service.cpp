@@ -108,7 +108,10 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     auto existing = store_->list(state.name);
     SnapshotManifest manifest;
     manifest.space = state.name;
+    manifest.source_space = state.name;
     manifest.space_created = state.created;
+    manifest.space_user = state.user;
+    manifest.space_database = state.database;
     manifest.name = options.name;
     manifest.flavour = state.flavour;
     manifest.server_version = state.version;
@@ -154,6 +157,15 @@ void SnapshotService::copy_snapshot(const std::string &space, const std::string 
     validate_name(new_snap, "snapshot");
     validate_name(target, "space");
     recover_snapshot_leftovers(target);
+    if (target != space && spaces_.exists(target)) {
+        SnapshotManifest manifest = store_->read(space, snap);
+        SpaceState other = spaces_.load(target);
+        if (manifest.flavour != other.flavour || manifest.server_version != other.version)
+            throw Error("snapshot '" + space + "/" + snap + "' holds " + manifest.flavour + " " + manifest.server_version +
+                            " data, which space '" + target + "' (" + other.flavour + " " + other.version + ") cannot run",
+                        "copy it to a space of the same flavour and version, or make one with `dspace create NEW --from-snapshot " +
+                            space + "/" + snap + "`");
+    }
     under_lock_if_exists(spaces_, target, [&] { store_->copy(space, snap, target, new_snap); });
 }
 

@@ -5,6 +5,7 @@
 #include <dspace/core/snapshot.hpp>
 
 #include "../space/internal.hpp"
+#include "foreign_data.hpp"
 
 namespace dspace {
 
@@ -12,13 +13,14 @@ SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, c
     validate_name(options.name, "space");
     recover_snapshot_leftovers(space);
     SnapshotManifest manifest = store_->read(space, snap);
-    if (!spaces_.exists(space))
-        throw Error("snapshot '" + space + "/" + snap + "' belongs to space '" + space + "', which no longer exists, so its credentials are unknown",
-                    "copy the snapshot into an existing space's name with `dspace snapshot cp`, or roll back another space of the same flavour");
-    SpaceState like = spaces_.load(space);
     if ((!options.flavour.empty() && options.flavour != manifest.flavour) || (!options.version.empty() && options.version != manifest.server_version))
         throw UsageError("snapshot '" + space + "/" + snap + "' holds " + manifest.flavour + " " + manifest.server_version + " data",
                          "leave out --flavour and --version: a space made from a snapshot takes them from it");
+    // The new space gets its own password; the snapshot's data is given it while it is restored.
+    SpaceState like = adopting(data_owner(manifest), manifest);
+    like.name = options.name;
+    like.os_user = spaces_.server_os_user(spaces_.flavour(like));
+    like.password = options.password.empty() ? random_password() : options.password;
     SpaceState created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
         restore_into(like, manifest, data_dir);
     });
@@ -42,11 +44,16 @@ SpaceState SnapshotService::copy_space(const std::string &source, const std::str
         spaces_.start_locked(like);
         if (before == SpaceStatus::paused) spaces_.freeze_locked(like);
     };
+    // The copy gets its own password: the copied data is given it on a temporary server before the copy starts.
+    SpaceState fresh = like;
+    fresh.name = new_name;
+    fresh.password = random_password();
     SpaceState created;
     try {
-        created = spaces_.create_from(options, like, [&](const std::filesystem::path &data_dir) {
+        created = spaces_.create_from(options, fresh, [&](const std::filesystem::path &data_dir) {
             if (std::filesystem::exists(data_dir)) fs::remove_tree(data_dir);
             copy_tree_owned(spaces_.data_dir(source), data_dir, owner_of(like.os_user));
+            spaces_.rekey_data(fresh, data_dir, like);
         });
     } catch (...) {
         restart();

@@ -1,5 +1,6 @@
 #include "mysql.hpp"
 
+#include "mysql_admin.hpp"
 #include "mysql_cnf.hpp"
 #include "mysql_sql_file.hpp"
 #include "mysql_text.hpp"
@@ -27,42 +28,6 @@ constexpr const char *system_databases = "'information_schema', 'performance_sch
 constexpr const char *socket_only_root_sql =
     "DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost';\n"
     "DELETE FROM mysql.proxies_priv WHERE Host <> 'localhost';\n";
-
-//! The last lines a failed program printed (stderr, else stdout), for an error message.
-std::string output_tail(const sdk::ProcessResult &result) {
-    if (result.timed_out) return "it did not finish in time";
-    std::istringstream text(result.err.empty() ? result.out : result.err);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(text, line);)
-        if (!line.empty()) lines.push_back(line);
-    if (lines.empty()) return "exit status " + std::to_string(result.exit_code);
-    std::string tail;
-    for (size_t i = lines.size() > 6 ? lines.size() - 6 : 0; i < lines.size(); ++i) tail += (tail.empty() ? "" : "\n") + lines[i];
-    return tail;
-}
-
-//! A client program connected to the server's socket as root (dspace's administrative account).
-sdk::Command as_root(Tool tool, const sdk::Server &server) {
-    sdk::Command command;
-    command.argv = {tool_path(tool), "--no-defaults", "--socket=" + socket_path(server), "--user=root"};
-    return command;
-}
-
-//! Runs one query as root and returns its rows, one line each, columns separated by tabs.
-sdk::Result<std::vector<std::string>> query(sdk::Host &host, const sdk::Server &server, const std::string &sql) {
-    auto command = as_root(Tool::client, server);
-    command.argv.insert(command.argv.end(), {"--batch", "--raw", "--skip-column-names", "--execute=" + sql});
-    command.timeout = 30s;
-    auto ran = host.processes().run(command);
-    if (!ran) return ran.status();
-    if (!ran->succeeded())
-        return sdk::Status::failure("query on the MariaDB server of space '" + server.space + "' failed: " + output_tail(*ran),
-                                    "check that the space runs (`dspace list`) and read its log: `dspace logs " + server.space + "`");
-    std::vector<std::string> rows;
-    std::istringstream lines(ran->out);
-    for (std::string line; std::getline(lines, line);) rows.push_back(line);
-    return rows;
-}
 
 //! Writes text to path (mode 0600) and gives it the owner of owner_of, so a server running as another user reads it.
 sdk::Status write_owned_file(const std::string &path, const std::string &text, const std::string &owner_of) {

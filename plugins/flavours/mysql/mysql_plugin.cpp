@@ -1,5 +1,6 @@
 // The mysql plugin's entry point: registers the mysql flavour.
 #include "mysql.hpp"
+#include "mysql_rekey.hpp"
 
 #include <dspace/sdk/plugin.hpp>
 
@@ -9,6 +10,8 @@ namespace {
 
 void register_mysql(dspace::sdk::Registrar &registrar) {
     registrar.add_flavour(std::make_unique<dspace::mysql::MysqlFlavour>());
+    static dspace::mysql::MysqlRekey rekey;
+    registrar.provide<dspace::sdk::Rekey>("mysql", rekey);
 }
 
 } // namespace

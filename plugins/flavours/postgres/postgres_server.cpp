@@ -1,26 +1,11 @@
 // PostgreSQL: readiness, credentials and databases of a running server.
 #include "postgres.hpp"
+#include "postgres_sql.hpp"
 
 #include <cstdio>
 #include <sstream>
 
 namespace dspace::postgres {
-
-namespace {
-
-std::string identifier(const std::string &name) {
-    std::string out = "\"";
-    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string literal(const std::string &value) {
-    std::string out = "'";
-    for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-}
-
-} // namespace
 
 bool PostgresFlavour::is_ready(sdk::Host &host, const sdk::Server &server) {
     sdk::Command ping;

@@ -11,6 +11,9 @@ namespace {
 SnapshotManifest sample() {
     SnapshotManifest m;
     m.space = "shop";
+    m.source_space = "warehouse";
+    m.space_user = "app";
+    m.space_database = "shop_db";
     m.space_created = "2026-01-01T00:00:00Z";
     m.name = "before-migration";
     m.flavour = "postgres";
@@ -32,6 +35,10 @@ TEST_CASE("a manifest survives a round trip through JSON") {
     SnapshotManifest back = manifest_from_json(manifest_to_json(m), "manifest.json");
     CHECK(back.space == m.space);
     CHECK(back.space_created == m.space_created);
+    CHECK(back.format == manifest_format);
+    CHECK(back.source_space == "warehouse");
+    CHECK(back.space_user == "app");
+    CHECK(back.space_database == "shop_db");
     CHECK(back.name == m.name);
     CHECK(back.flavour == m.flavour);
     CHECK(back.server_version == m.server_version);
@@ -69,4 +76,23 @@ TEST_CASE("a manifest lacking a field is an Error naming the field") {
     } catch (const Error &e) {
         CHECK(std::string(e.what()).find("'snapshotter'") != std::string::npos);
     }
+}
+
+TEST_CASE("a format 1 manifest reads with its space as the data's source; a newer format is refused") {
+    std::string text = manifest_to_json(sample());
+    auto replace = [&](const std::string &from, const std::string &to) {
+        auto at = text.find(from);
+        REQUIRE(at != std::string::npos);
+        text.replace(at, from.size(), to);
+    };
+    replace("\"format\": 2,", "");
+    replace("\"source_space\": \"warehouse\",", "");
+    SnapshotManifest old = manifest_from_json(text, "old.json");
+    CHECK(old.format == 1);
+    CHECK(old.source_space == "shop");
+
+    std::string newer = manifest_to_json(sample());
+    newer.replace(newer.find("\"format\": 2"), 11, "\"format\": 9");
+    CHECK_THROWS_WITH(manifest_from_json(newer, "new.json"), Catch::Matchers::Contains("format 9") &&
+                                                                 Catch::Matchers::Contains("newer than this dspace"));
 }

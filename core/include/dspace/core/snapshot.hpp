@@ -9,7 +9,9 @@
 #include <dspace/core/snapshot_store.hpp>
 #include <dspace/core/space.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,13 @@ struct SnapshotOptions {
     bool online = false;      //!< physical snapshot of a running server frozen instead of stopped
     std::string message;      //!< -m text
     bool force = false;       //!< replace an existing snapshot of that name
+};
+
+//! Which snapshots `dspace snapshot prune` removes: those matching every criterion given.
+struct PruneOptions {
+    std::string space;                             //!< only this space's snapshots; empty = every space's
+    bool orphans = false;                          //!< only snapshots whose space no longer exists
+    std::optional<std::chrono::seconds> older_than; //!< only snapshots taken longer ago than this
 };
 
 //! Snapshots, rollback and copies of spaces, over one SnapshotStore.
@@ -51,6 +60,12 @@ public:
     void copy_snapshot(const std::string &space, const std::string &snap, const std::string &new_snap, const std::string &to_space);
     //! Removes snapshots of space.
     void remove(const std::string &space, const std::vector<std::string> &snaps);
+    //! Removes every snapshot of space (which need not exist any more).
+    void remove_all(const std::string &space);
+    //! True when the space a snapshot belongs to no longer exists (the snapshot still restores anywhere).
+    bool is_orphan(const SnapshotManifest &manifest) const;
+    //! Removes the snapshots options select (at least one criterion is required); returns what was removed.
+    std::vector<SnapshotManifest> prune(const PruneOptions &options);
     //! Problems in the store (every space when space is empty); with repair, leftovers are recovered and bad entries removed.
     std::vector<StoreProblem> verify(const std::string &space, bool repair);
 
@@ -59,6 +74,8 @@ private:
     void recover_data_leftovers(const std::string &space);
     //! Fills dir (missing or empty) with the data of a snapshot, for a server of state, owned by its OS user.
     void restore_into(const SpaceState &state, const SnapshotManifest &manifest, const std::filesystem::path &dir);
+    //! state as it is after restoring manifest's data: a physical snapshot brings its own database name.
+    static SpaceState adopting(const SpaceState &state, const SnapshotManifest &manifest);
     //! The snapshotter a manifest names, checked against the space's flavour and version.
     sdk::Snapshotter &restorer(const SpaceState &state, const SnapshotManifest &manifest);
 

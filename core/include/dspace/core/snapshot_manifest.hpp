@@ -16,10 +16,17 @@ struct ManifestFile {
     std::string xxh3_128;   //!< XXH3-128 of the content, 32 lower-case hex digits
 };
 
+//! The manifest format this dspace writes; it reads this one and every older one.
+inline constexpr int manifest_format = 2;
+
 //! Everything manifest.json records about one snapshot.
 struct SnapshotManifest {
-    std::string space;           //!< the space it was taken of
+    int format = manifest_format; //!< manifest format: 1 had no space_user/space_database
+    std::string space;           //!< the space whose snapshot it is (a copy names the space it was copied to)
+    std::string source_space;    //!< the space the data was taken of (kept by copies)
     std::string space_created;   //!< that space's creation time: tells it from a later space of the same name
+    std::string space_user;      //!< the database user the data was made with (no password is ever recorded)
+    std::string space_database;  //!< the space's database in the data
     std::string name;            //!< the snapshot's name
     std::string flavour;         //!< the space's flavour
     std::string server_version;  //!< the space's server version

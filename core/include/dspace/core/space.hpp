@@ -81,6 +81,11 @@ public:
     //! runs fn with it, then stops it cleanly (also when fn throws). Used for logical restores.
     void with_server_on(const SpaceState &state, const std::filesystem::path &data_dir,
                         const std::function<void(const sdk::Server &)> &fn);
+    //! Gives data_dir (restored data made by owner's user) state's credentials through the flavour's Rekey
+    //! capability, on a temporary server; throws Error when the flavour has none.
+    void rekey_data(const SpaceState &state, const std::filesystem::path &data_dir, const SpaceState &owner);
+    //! True when state's flavour can give restored data new credentials (it provides Rekey).
+    bool can_rekey(const SpaceState &state) const;
 
     //! True when a space of that name exists (complete state file).
     bool exists(const std::string &name) const;
@@ -125,6 +130,11 @@ public:
     std::string choose_version(sdk::Flavour &flavour, const std::string &requested) const;
 
 private:
+    //! Starts a temporary server for state on data_dir and a free port, runs prepare then fn with it, and stops it
+    //! cleanly (also when either throws).
+    void with_temp_server(const SpaceState &state, const std::filesystem::path &data_dir,
+                          const std::function<void(const sdk::Server &)> &prepare,
+                          const std::function<void(const sdk::Server &)> &fn);
     //! Kills a server of srv's data dir that dspace lost track of (killed between spawning it and saving its
     //! pid) and waits for srv's port to be free.
     void release_port(const sdk::Server &srv) const;

@@ -77,9 +77,9 @@ public:
     static constexpr CapabilityId id = CapabilityId::rekey; //!< this capability's id
     virtual ~Rekey() = default;
     //! Called with the server running on the restored data, started by the host for target. Makes
-    //! target.user log in with target.password (renaming source.user when the names differ) and, when
-    //! source.database differs from target.database and target.database does not exist, renames it.
-    //! source holds the snapshot's user and database; its password is empty. Never touches user tables.
+    //! target.user a login with target.password and the rights create_credentials gives (renaming
+    //! source.user when the names differ). source holds the user the data was made with; its password is
+    //! empty. Databases keep their names: target.database is the restored data's. Never touches user tables.
     virtual Status rekey(Host &host, const Server &target, const Server &source) = 0;
 };
 
