@@ -101,16 +101,27 @@ int run_list(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace list [--json]";
     spec.description = "Lists the spaces with their status (running, paused or stopped), port and data size.";
-    spec.options.add_options()("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes, created");
+    spec.options.add_options()("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes,\n"
+                                       "created; a space whose state file is damaged has only name, status \"damaged\" and error");
     po::variables_map vm;
     if (!parse_verb("list", spec, args, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
-    auto all = spaces.list();
+    SpaceManager spaces = open_spaces(context, Access::read_only);
+    auto all = spaces.entries();
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
         Writer w(buffer);
         w.StartArray();
-        for (const auto &s : all) write_space(w, spaces, s);
+        for (const auto &entry : all) {
+            if (entry.state) {
+                write_space(w, spaces, *entry.state);
+                continue;
+            }
+            w.StartObject();
+            json_field(w, "name", entry.name);
+            json_field(w, "status", "damaged");
+            json_field(w, "error", entry.damage);
+            w.EndObject();
+        }
         w.EndArray();
         std::cout << buffer.GetString() << "\n";
         return exit_ok;
@@ -121,10 +132,20 @@ int run_list(Context &context, const std::vector<std::string> &args) {
     }
     std::cout << std::left << std::setw(20) << "NAME" << std::setw(10) << "FLAVOUR" << std::setw(9) << "VERSION" << std::setw(9)
               << "STATUS" << std::setw(7) << "PORT" << std::setw(11) << "SIZE" << "CREATED\n";
-    for (const auto &s : all)
+    bool any_damaged = false;
+    for (const auto &entry : all) {
+        if (!entry.state) {
+            std::cout << std::setw(20) << entry.name << std::setw(10) << "-" << std::setw(9) << "-" << std::setw(9) << "damaged"
+                      << entry.damage << "\n";
+            any_damaged = true;
+            continue;
+        }
+        const SpaceState &s = *entry.state;
         std::cout << std::setw(20) << s.name << std::setw(10) << s.flavour << std::setw(9) << s.version << std::setw(9)
                   << to_string(spaces.status(s)) << std::setw(7) << s.port << std::setw(11)
                   << human_size(fs::tree_size(spaces.data_dir(s.name))) << s.created << "\n";
+    }
+    if (any_damaged) std::cerr << "hint: a damaged space can be removed with `dspace rm --force NAME`\n";
     return exit_ok;
 }
 
@@ -137,7 +158,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("status", spec, args, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState s = spaces.load(name);
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
@@ -227,17 +248,11 @@ int run_rm(Context &context, const std::vector<std::string> &args) {
     bool all = vm.count("all") > 0;
     if (all == !names.empty()) throw UsageError("dspace rm takes space names or --all", "run `dspace rm --help`");
     SpaceManager spaces = open_spaces(context);
-    if (all) {
-        std::error_code ec;
-        for (const auto &entry : std::filesystem::directory_iterator(context.paths().spaces_dir(), ec)) {
-            std::string name = entry.path().filename().string();
-            if (!name.empty() && name[0] != '.') names.push_back(name);
-        }
-    }
+    if (all) names = spaces.names();
     bool force = vm.count("force") > 0, purge = vm.count("purge") > 0;
     return for_each_space(spaces, names, [&](const std::string &name) {
         spaces.remove(name, force);
-        if (purge) fs::remove_tree(context.paths().snapshots_dir() / name);
+        if (purge) fs::remove_tree(context.paths().space_snapshots_dir(name));
         std::cout << "removed " << name << (purge ? " and its snapshots" : "") << "\n";
     });
 }

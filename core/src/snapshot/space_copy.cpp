@@ -12,6 +12,7 @@ SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, c
     validate_name(options.name, "space");
     recover_snapshot_leftovers(space);
     SnapshotManifest manifest = store_->read(space, snap);
+    require_intact(manifest);
     if (!spaces_.exists(space))
         throw Error("snapshot '" + space + "/" + snap + "' belongs to space '" + space + "', which no longer exists, so its credentials are unknown",
                     "copy the snapshot into an existing space's name with `dspace snapshot cp`, or roll back another space of the same flavour");

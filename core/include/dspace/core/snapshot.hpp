@@ -59,6 +59,8 @@ private:
     void recover_data_leftovers(const std::string &space);
     //! Fills dir (missing or empty) with the data of a snapshot, for a server of state, owned by its OS user.
     void restore_into(const SpaceState &state, const SnapshotManifest &manifest, const std::filesystem::path &dir);
+    //! Throws Error naming the damaged file when the snapshot's payload does not match its manifest.
+    void require_intact(const SnapshotManifest &manifest) const;
     //! The snapshotter a manifest names, checked against the space's flavour and version.
     sdk::Snapshotter &restorer(const SpaceState &state, const SnapshotManifest &manifest);
 
