@@ -66,7 +66,8 @@ TEST_CASE("paths: a name that is a path is refused by every verb, and nothing ou
     require_refused(home.run({"snapshot", "cp", "real", "x", "y", "--to-space", outside.path()}));
     require_refused(home.run({"rollback", outside.path(), "--to", "sub1"}));
     require_refused(home.run({"copy", outside.path(), "new"}));
-    require_refused(home.run({"create", "new", "--from-snapshot", outside.path() + "/sub1"}));
+    require_refused(home.run({"create", "new", "--from-snapshot", "real/" + relative}));
+    CHECK(home.run({"create", "new", "--from-snapshot", outside.path() + "/sub1"}).exit_code == 2);
     for (const char *verb : {"stop", "start", "pause", "resume", "status", "env", "logs"})
         require_refused(home.run({verb, outside.path()}));
     require_refused(home.run({"rm", "--force", outside.path()}));
@@ -112,6 +113,7 @@ TEST_CASE("paths: a lock file replaced by a symbolic link is refused, its target
     CHECK_THAT(r.err, Contains("symbolic link"));
     CHECK_FALSE(stdfs::exists(target));
 
+    stdfs::remove(home.path() / ".lock");
     stdfs::create_symlink(target, home.path() / ".lock"); // the home's own lock
     CHECK(home.run({"config", "set", "spaces.listen_address", "127.0.0.1"}).exit_code == 1);
     CHECK_FALSE(stdfs::exists(target));

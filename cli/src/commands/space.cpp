@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -180,7 +181,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     return exit_ok;
 }
 
-//! Runs action on each named space; reports each failure and returns 1 when any failed.
+//! Runs action on each named space; reports each failure and returns the highest exit code (0 when none failed).
 template <typename Action>
 int for_each_space(SpaceManager &, const std::vector<std::string> &names, Action action) {
     int result = exit_ok;
@@ -190,7 +191,7 @@ int for_each_space(SpaceManager &, const std::vector<std::string> &names, Action
         } catch (const Error &e) {
             std::cerr << "error: " << e.what() << "\n";
             if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
-            result = exit_failed;
+            result = std::max(result, e.exit_code()); // a bad name stays a usage error (2)
         }
     }
     return result;

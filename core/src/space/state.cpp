@@ -74,6 +74,8 @@ SpaceState state_from_json(std::string_view text, const std::string &origin) {
     };
     SpaceState s;
     s.name = text_of("name", true);
+    if (std::string problem = name_problem(s.name); !problem.empty())
+        throw Error(origin + " holds an invalid space name: " + problem, hint);
     s.flavour = text_of("flavour", true);
     s.version = text_of("version", true);
     s.port = static_cast<int>(number_of("port"));
@@ -84,7 +86,11 @@ SpaceState state_from_json(std::string_view text, const std::string &origin) {
     s.user = text_of("user", true);
     s.password = text_of("password", false);
     s.database = text_of("database", true);
-    s.pid = static_cast<pid_t>(number_of("pid"));
+    // A pid beyond the kernel's limit would turn negative as pid_t, and kill(-n) signals a whole process group.
+    constexpr std::uint64_t pid_max_limit = 4194304;
+    std::uint64_t pid = number_of("pid");
+    if (pid > pid_max_limit) throw Error(origin + " has no valid 'pid'", hint);
+    s.pid = static_cast<pid_t>(pid);
     s.pid_start_time = number_of("pid_start_time");
     s.created = text_of("created", false);
     s.from_snapshot = text_of("from_snapshot", false);
