@@ -88,13 +88,10 @@ void fill_from_template(const std::filesystem::path &cached, const std::filesyst
         // Under the refill lock, so a refill is never judged (or discarded) half-written.
         int lock = ::open((cached.string() + ".spare.lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (lock >= 0 && ::flock(lock, LOCK_EX | LOCK_NB) == 0) {
-            std::error_code ec;
-            if (spare_is_complete(cached, owner)) {
-                std::filesystem::remove(marker_of(cached), ec); // the marker describes this spare only
-                taken = ::rename(spare.c_str(), dir.c_str()) == 0;
-            } else if (std::filesystem::exists(std::filesystem::symlink_status(spare, ec))) {
-                fs::remove_tree(spare); // incomplete or damaged: never used, rebuilt by the refill below
-            }
+            bool complete = spare_is_complete(cached, owner);
+            fs::remove_tree(marker_of(cached)); // the marker describes this spare only
+            if (complete) taken = ::rename(spare.c_str(), dir.c_str()) == 0;
+            else fs::remove_tree(spare); // incomplete or damaged: never used, rebuilt by the refill below
         }
         if (lock >= 0) ::close(lock);
     }
