@@ -124,6 +124,11 @@ void make_private_dir(const stdfs::path &dir, unsigned mode) {
         throw Error("cannot set the mode of " + dir.string() + ": " + errno_text());
 }
 
+void make_home_dir(const stdfs::path &dir, unsigned mode) {
+    std::error_code ec;
+    if (!stdfs::is_directory(dir, ec)) make_private_dir(dir, mode);
+}
+
 void fsync_dir(const stdfs::path &dir) { fsync_path(dir, O_RDONLY | O_DIRECTORY); }
 
 void fsync_tree(const stdfs::path &root) {

@@ -37,7 +37,7 @@ public:
     explicit LocalSnapshotStore(stdfs::path root) : root_(std::move(root)) {}
 
     StagedSnapshot stage(const std::string &space, const std::string &name) override {
-        fs::make_private_dir(root_);
+        fs::make_home_dir(root_);
         fs::make_private_dir(space_dir(space));
         StagedSnapshot staged{space, name, space_dir(space) / (std::string(store_files::staging) + name + "-" + random_token()), {}};
         fs::make_private_dir(staged.dir);

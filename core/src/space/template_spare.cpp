@@ -22,6 +22,11 @@ namespace {
 std::filesystem::path spare_of(const std::filesystem::path &cached) { return cached.string() + ".spare"; }
 std::filesystem::path marker_of(const std::filesystem::path &cached) { return cached.string() + ".spare.complete"; }
 
+//! Opens (creating, never through a link) the flock file that serialises refills and takes of the spare.
+int open_spare_lock(const std::filesystem::path &cached) {
+    return ::open((cached.string() + ".spare.lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
 std::string marker_text(const TreeStats &stats) {
     return "files " + std::to_string(stats.files) + " bytes " + std::to_string(stats.bytes) + "\n";
 }
@@ -43,7 +48,7 @@ bool spare_is_complete(const std::filesystem::path &cached, Owner owner) {
 [[noreturn]] void refill(const std::filesystem::path &cached, Owner owner) {
     int status = 1;
     try {
-        int lock = ::open((cached.string() + ".spare.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        int lock = open_spare_lock(cached);
         std::error_code ec;
         if (lock >= 0 && ::flock(lock, LOCK_EX | LOCK_NB) == 0 && !std::filesystem::exists(spare_of(cached), ec)) {
             // Leftovers of a refill that was killed: we hold the lock, so nobody else is writing them.
@@ -86,7 +91,7 @@ void fill_from_template(const std::filesystem::path &cached, const std::filesyst
     bool taken = false;
     {
         // Under the refill lock, so a refill is never judged (or discarded) half-written.
-        int lock = ::open((cached.string() + ".spare.lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        int lock = open_spare_lock(cached);
         if (lock >= 0 && ::flock(lock, LOCK_EX | LOCK_NB) == 0) {
             bool complete = spare_is_complete(cached, owner);
             fs::remove_tree(marker_of(cached)); // the marker describes this spare only

@@ -18,6 +18,9 @@ std::string read_file(const stdfs::path &path);
 //! Creates dir and missing parents; a newly created last component gets mode (0700 by default), an existing one keeps its mode.
 //! Throws Error when dir is a symbolic link (or not a directory): nothing is ever created through a link.
 void make_private_dir(const stdfs::path &dir, unsigned mode = 0700);
+//! make_private_dir for the home and its fixed directories (logs/, cache/, spaces/, snapshots/): one that is
+//! already a directory, or a link the user made to one (e.g. snapshots/ on another disk), is left as it is.
+void make_home_dir(const stdfs::path &dir, unsigned mode = 0700);
 //! fsyncs a directory so that renames and creations inside it are durable.
 void fsync_dir(const stdfs::path &dir);
 //! fsyncs every file and directory below root (and root itself).
