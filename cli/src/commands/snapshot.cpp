@@ -158,7 +158,7 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
         });
     } else {
         for (const auto &p : problems)
-            std::cout << p.space << "/" << p.name << ": " << p.description << (repair ? " (removed)" : "") << "\n";
+            std::cout << p.space << (p.name.empty() ? "" : "/" + p.name) << ": " << p.description << (repair ? " (removed)" : "") << "\n";
         if (problems.empty()) std::cout << "snapshots OK\n";
     }
     if (problems.empty() || repair) return exit_ok;

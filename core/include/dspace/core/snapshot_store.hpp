@@ -22,7 +22,7 @@ struct StagedSnapshot {
 //! One thing `verify` found wrong.
 struct StoreProblem {
     std::string space;        //!< the space directory it is in
-    std::string name;         //!< the snapshot or leftover entry
+    std::string name;         //!< the snapshot or leftover entry (empty for a stray entry of the store's root, named by space)
     std::string description;  //!< what is wrong
 };
 
