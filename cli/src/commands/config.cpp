@@ -1,6 +1,7 @@
 // dspace config get|set|unset|list: reads and edits $DSPACE_HOME/config.json by dotted key.
 #include "../command.hpp"
 
+#include <dspace/core/config_keys.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/lock.hpp>
 
@@ -70,6 +71,9 @@ int run_config(Context &context, const std::vector<std::string> &args) {
         "Reads and edits the configuration in $DSPACE_HOME/config.json. Keys are dotted paths into nested objects,\n"
         "e.g. snapshots.default_snapshotter. `set` stores VALUE as JSON when it is a JSON number, true/false, null,\n"
         "string or array, and as text otherwise. Changes are written atomically under the home lock.\n"
+        "`set` accepts only known keys, with values of their type: snapshots.default_snapshotter,\n"
+        "spaces.listen_address, plugins.search_paths (a JSON array), flavours.NAME.server_user, and any key\n"
+        "below a loaded plugin's own section (flavours.NAME.*, snapshotters.NAME.*, migrators.NAME.*).\n"
         "`get` of a key that is not set exits with status 1.";
     spec.options.add_options()
         ("json", "print JSON (get: {\"key\",\"value\"}; list: the whole configuration)")
@@ -92,8 +96,9 @@ int run_config(Context &context, const std::vector<std::string> &args) {
     }
     if (action == "set") {
         expect_arguments(action, words, 2);
+        register_plugin_config_keys(context.plugins());
         edit_config(context, [&](Config &config) {
-            config.set(words[1], words[2]);
+            config.set_checked(words[1], words[2]);
             return true;
         });
         std::cout << words[1] << " = " << context.config().get(words[1]).value_or("") << "\n";

@@ -45,7 +45,7 @@ int run_shell(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("shell", spec, rest, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState state = running_space(spaces, name);
     sdk::Command command;
     if (vm.count("system")) {
@@ -72,7 +72,7 @@ int run_exec(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("exec", spec, rest, vm)) return exit_ok;
     if (passthrough.empty()) throw UsageError("dspace exec needs a command after --", "e.g. dspace exec " + name + " -- env");
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState state = spaces.load(name);
     sdk::Command command;
     command.argv = passthrough;
@@ -92,7 +92,7 @@ int run_env(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("env", spec, args, vm)) return exit_ok;
     EnvFormat chosen = parse_env_format(format);
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState state = spaces.load(name);
     std::cout << format_environment(spaces.flavour(state).environment(spaces.server(state)), chosen);
     return exit_ok;
@@ -127,7 +127,7 @@ int run_logs(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("logs", spec, args, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState state = spaces.load(name);
     std::string file = spaces.server(state).log_file;
     std::streamoff offset = print_tail(file, count);

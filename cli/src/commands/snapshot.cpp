@@ -67,7 +67,7 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
-    SnapshotServices services(context);
+    SnapshotServices services(context, Access::read_only);
     std::vector<SnapshotManifest> snapshots;
     for (auto &m : services.snapshots.store().list(space))
         if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back(std::move(m));
@@ -93,7 +93,7 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot inspect", spec, args, vm)) return exit_ok;
-    SnapshotServices services(context);
+    SnapshotServices services(context, Access::read_only);
     SnapshotManifest m = services.snapshots.store().read(space, snap);
     if (vm.count("json")) {
         std::cout << manifest_to_json(m);
@@ -194,7 +194,7 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("snapshot verify", spec, args, vm)) return exit_ok;
     bool repair = vm.count("repair") > 0;
-    SnapshotServices services(context);
+    SnapshotServices services(context, repair ? Access::changes : Access::read_only);
     auto problems = services.snapshots.verify(space, repair);
     if (vm.count("json")) {
         print_json_array(problems, [](JsonWriter &w, const auto &p) {
@@ -204,7 +204,7 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
         });
     } else {
         for (const auto &p : problems)
-            std::cout << p.space << "/" << p.name << ": " << p.description << (repair ? " (removed)" : "") << "\n";
+            std::cout << p.space << (p.name.empty() ? "" : "/" + p.name) << ": " << p.description << (repair ? " (removed)" : "") << "\n";
         if (problems.empty()) std::cout << "snapshots OK\n";
     }
     if (problems.empty() || repair) return exit_ok;

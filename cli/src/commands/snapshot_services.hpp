@@ -12,8 +12,9 @@ namespace dspace::cli {
 
 //! A SpaceManager and a SnapshotService over the context's home and plugins.
 struct SnapshotServices {
-    //! Makes sure the home exists and finishes what an interrupted create or copy left (open_spaces).
-    explicit SnapshotServices(Context &context) : spaces(open_spaces(context)), snapshots(context.host(), context.plugins(), spaces) {}
+    //! Makes sure the home exists (unless access is read_only) and finishes what an interrupted create or copy left (open_spaces).
+    explicit SnapshotServices(Context &context, Access access = Access::changes)
+        : spaces(open_spaces(context, access)), snapshots(context.host(), context.plugins(), spaces) {}
     SpaceManager spaces;        //!< the spaces
     SnapshotService snapshots;  //!< their snapshots
 };

@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -101,16 +102,27 @@ int run_list(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace list [--json]";
     spec.description = "Lists the spaces with their status (running, paused or stopped), port and data size.";
-    spec.options.add_options()("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes, created");
+    spec.options.add_options()("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes,\n"
+                                       "created; a space whose state file is damaged has only name, status \"damaged\" and error");
     po::variables_map vm;
     if (!parse_verb("list", spec, args, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
-    auto all = spaces.list();
+    SpaceManager spaces = open_spaces(context, Access::read_only);
+    auto all = spaces.entries();
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
         Writer w(buffer);
         w.StartArray();
-        for (const auto &s : all) write_space(w, spaces, s);
+        for (const auto &entry : all) {
+            if (entry.state) {
+                write_space(w, spaces, *entry.state);
+                continue;
+            }
+            w.StartObject();
+            json_field(w, "name", entry.name);
+            json_field(w, "status", "damaged");
+            json_field(w, "error", entry.damage);
+            w.EndObject();
+        }
         w.EndArray();
         std::cout << buffer.GetString() << "\n";
         return exit_ok;
@@ -121,10 +133,20 @@ int run_list(Context &context, const std::vector<std::string> &args) {
     }
     std::cout << std::left << std::setw(20) << "NAME" << std::setw(10) << "FLAVOUR" << std::setw(9) << "VERSION" << std::setw(9)
               << "STATUS" << std::setw(7) << "PORT" << std::setw(11) << "SIZE" << "CREATED\n";
-    for (const auto &s : all)
+    bool any_damaged = false;
+    for (const auto &entry : all) {
+        if (!entry.state) {
+            std::cout << std::setw(20) << entry.name << std::setw(10) << "-" << std::setw(9) << "-" << std::setw(9) << "damaged"
+                      << entry.damage << "\n";
+            any_damaged = true;
+            continue;
+        }
+        const SpaceState &s = *entry.state;
         std::cout << std::setw(20) << s.name << std::setw(10) << s.flavour << std::setw(9) << s.version << std::setw(9)
                   << to_string(spaces.status(s)) << std::setw(7) << s.port << std::setw(11)
                   << human_size(fs::tree_size(spaces.data_dir(s.name))) << s.created << "\n";
+    }
+    if (any_damaged) std::cerr << "hint: a damaged space can be removed with `dspace rm --force NAME`\n";
     return exit_ok;
 }
 
@@ -137,7 +159,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("status", spec, args, vm)) return exit_ok;
-    SpaceManager spaces = open_spaces(context);
+    SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState s = spaces.load(name);
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
@@ -159,7 +181,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     return exit_ok;
 }
 
-//! Runs action on each named space; reports each failure and returns 1 when any failed.
+//! Runs action on each named space; reports each failure and returns the highest exit code (0 when none failed).
 template <typename Action>
 int for_each_space(SpaceManager &, const std::vector<std::string> &names, Action action) {
     int result = exit_ok;
@@ -169,7 +191,7 @@ int for_each_space(SpaceManager &, const std::vector<std::string> &names, Action
         } catch (const Error &e) {
             std::cerr << "error: " << e.what() << "\n";
             if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
-            result = exit_failed;
+            result = std::max(result, e.exit_code()); // a bad name stays a usage error (2)
         }
     }
     return result;
@@ -227,13 +249,7 @@ int run_rm(Context &context, const std::vector<std::string> &args) {
     bool all = vm.count("all") > 0;
     if (all == !names.empty()) throw UsageError("dspace rm takes space names or --all", "run `dspace rm --help`");
     SpaceManager spaces = open_spaces(context);
-    if (all) {
-        std::error_code ec;
-        for (const auto &entry : std::filesystem::directory_iterator(context.paths().spaces_dir(), ec)) {
-            std::string name = entry.path().filename().string();
-            if (!name.empty() && name[0] != '.') names.push_back(name);
-        }
-    }
+    if (all) names = spaces.names();
     bool force = vm.count("force") > 0, purge = vm.count("purge") > 0;
     SnapshotService snapshots(context.host(), context.plugins(), spaces);
     int rc = for_each_space(spaces, names, [&](const std::string &name) {

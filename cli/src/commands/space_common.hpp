@@ -8,9 +8,13 @@
 
 namespace dspace::cli {
 
-//! A SpaceManager over the context's home, after making sure the home exists and cleaning what interrupted commands left.
-inline SpaceManager open_spaces(Context &context) {
-    context.ensure_home();
+//! Whether a verb may create $DSPACE_HOME: read-only verbs create nothing when it is missing.
+enum class Access { read_only, changes };
+
+//! A SpaceManager over the context's home, after making sure the home exists (unless access is read_only) and
+//! cleaning what interrupted commands left.
+inline SpaceManager open_spaces(Context &context, Access access = Access::changes) {
+    if (access == Access::changes) context.ensure_home();
     SpaceManager spaces(context.host(), context.plugins());
     spaces.recover_leftovers();
     return spaces;

@@ -1,4 +1,5 @@
 #include <dspace/core/config.hpp>
+#include <dspace/core/config_keys.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 
@@ -41,6 +42,43 @@ void collect(const rapidjson::Value &value, const std::string &prefix, std::vect
     } else {
         out.emplace_back(prefix, value_text(value));
     }
+}
+
+const char *type_name(const rapidjson::Value &value) {
+    if (value.IsObject()) return "an object";
+    if (value.IsArray()) return "an array";
+    if (value.IsString()) return "text";
+    if (value.IsBool()) return "true/false";
+    if (value.IsNumber()) return "a number";
+    return "null";
+}
+
+//! True when value has type.
+bool has_type(const rapidjson::Value &value, ConfigType type) {
+    switch (type) {
+    case ConfigType::text: return value.IsString();
+    case ConfigType::boolean: return value.IsBool();
+    case ConfigType::integer: return value.IsInt64();
+    case ConfigType::text_list:
+        return value.IsArray() && std::all_of(value.Begin(), value.End(), [](const rapidjson::Value &v) { return v.IsString(); });
+    case ConfigType::any: return true;
+    }
+    return true;
+}
+
+//! Why the value at key (and below it) does not fit the known keys, or empty. Unknown keys are left alone.
+std::string type_problem(const rapidjson::Value &value, const std::string &key) {
+    if (!key.empty() && is_config_section(key) && !value.IsObject())
+        return "'" + key + "' must be a JSON object (a section), not " + type_name(value);
+    if (const ConfigKey *known = key.empty() ? nullptr : find_config_key(key); known && !has_type(value, known->type))
+        return "'" + key + "' must be " + describe(known->type) + ", not " + type_name(value);
+    if (value.IsObject() && (key.empty() || is_config_section(key)))
+        for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
+            std::string name(it->name.GetString(), it->name.GetStringLength());
+            std::string problem = type_problem(it->value, key.empty() ? name : key + "." + name);
+            if (!problem.empty()) return problem;
+        }
+    return {};
 }
 
 } // namespace
@@ -89,6 +127,8 @@ void Config::load() {
                         " at byte " + std::to_string(doc.GetErrorOffset()),
                     "fix the file by hand, or move it away and run `dspace setup` to write a default one");
     if (!doc.IsObject()) throw Error(path_.string() + " must hold a JSON object", "move it away and run `dspace setup`");
+    if (std::string problem = type_problem(doc, ""); !problem.empty())
+        throw Error(path_.string() + ": " + problem, "fix the file by hand, or move it away and run `dspace setup` to write a default one");
     impl_->doc.Swap(doc);
 }
 
@@ -111,7 +151,15 @@ std::vector<std::string> Config::get_list(std::string_view key) const {
     return out;
 }
 
-void Config::set(std::string_view key, std::string_view value) {
+void Config::set(std::string_view key, std::string_view value) { put(key, value, false); }
+
+void Config::set_checked(std::string_view key, std::string_view value) {
+    split_key(key); // a malformed key is reported as such, not as unknown
+    require_known_config_key(key);
+    put(key, value, find_config_key(key)->type == ConfigType::text);
+}
+
+void Config::put(std::string_view key, std::string_view value, bool as_text) {
     auto parts = split_key(key);
     auto &alloc = impl_->doc.GetAllocator();
     rapidjson::Value *node = &impl_->doc;
@@ -129,8 +177,11 @@ void Config::set(std::string_view key, std::string_view value) {
     std::string text(value);
     parsed.Parse(text.c_str());
     rapidjson::Value leaf;
-    if (!parsed.HasParseError() && !parsed.IsObject()) leaf.CopyFrom(parsed, alloc);
+    if (!as_text && !parsed.HasParseError() && !parsed.IsObject()) leaf.CopyFrom(parsed, alloc);
     else leaf.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+    if (const ConfigKey *known = find_config_key(key); known && !has_type(leaf, known->type))
+        throw UsageError("configuration key '" + std::string(key) + "' takes " + describe(known->type) + ", not '" + text + "'",
+                         known->description);
     auto it = node->FindMember(parts.back().c_str());
     if (it != node->MemberEnd()) it->value = leaf;
     else node->AddMember(rapidjson::Value(parts.back().c_str(), alloc), leaf, alloc);

@@ -3,12 +3,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace dspace::fs {
 
@@ -30,6 +32,44 @@ std::string random_suffix() {
     std::ostringstream out;
     out << std::hex << rng();
     return out.str();
+}
+
+[[noreturn]] void removal_failed(const stdfs::path &path, int error) {
+    throw Error("cannot remove " + path.string() + ": " + std::strerror(error));
+}
+
+//! Removes entry name of the directory open as dirfd (path names it for messages), never following a link.
+void remove_at(int dirfd, const std::string &name, const stdfs::path &path) {
+    struct stat st {};
+    if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) return;
+        removal_failed(path, errno);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (::unlinkat(dirfd, name.c_str(), 0) != 0 && errno != ENOENT) removal_failed(path, errno);
+        return;
+    }
+    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) removal_failed(path, errno);
+    DIR *dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+        int saved = errno;
+        ::close(fd);
+        removal_failed(path, saved);
+    }
+    std::vector<std::string> children;
+    while (const dirent *entry = ::readdir(dir)) {
+        std::string child = entry->d_name;
+        if (child != "." && child != "..") children.push_back(child);
+    }
+    try {
+        for (const auto &child : children) remove_at(fd, child, path / child);
+    } catch (...) {
+        ::closedir(dir);
+        throw;
+    }
+    ::closedir(dir);
+    if (::unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) removal_failed(path, errno);
 }
 
 } // namespace
@@ -77,8 +117,16 @@ void make_private_dir(const stdfs::path &dir, unsigned mode) {
     bool created = stdfs::create_directories(dir, ec);
     if (ec) throw Error("cannot create directory " + dir.string() + ": " + ec.message());
     // An existing directory keeps its mode: $DSPACE_HOME may be 0711 on purpose so a server user can pass through.
+    if (!is_real_dir(dir))
+        throw Error("cannot use " + dir.string() + ": it is a symbolic link or not a directory",
+                    "dspace never writes through links inside its home; remove " + dir.string() + " and try again");
     if (created && ::chmod(dir.c_str(), mode) != 0)
         throw Error("cannot set the mode of " + dir.string() + ": " + errno_text());
+}
+
+void make_home_dir(const stdfs::path &dir, unsigned mode) {
+    std::error_code ec;
+    if (!stdfs::is_directory(dir, ec)) make_private_dir(dir, mode);
 }
 
 void fsync_dir(const stdfs::path &dir) { fsync_path(dir, O_RDONLY | O_DIRECTORY); }
@@ -99,9 +147,28 @@ void rename_durable(const stdfs::path &from, const stdfs::path &to) {
 }
 
 void remove_tree(const stdfs::path &root) {
-    std::error_code ec;
-    stdfs::remove_all(root, ec);
-    if (ec) throw Error("cannot remove " + root.string() + ": " + ec.message());
+    for (const auto &part : root)
+        if (part == "..") throw Error("refusing to remove " + root.string() + ": it contains '..'");
+    stdfs::path name = root.filename();
+    if (name.empty() || name == ".") throw Error("refusing to remove " + root.string() + ": it names no entry");
+    stdfs::path parent = root.parent_path().empty() ? stdfs::path(".") : root.parent_path();
+    int dirfd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) {
+        if (errno == ENOENT) return;
+        removal_failed(root, errno);
+    }
+    try {
+        remove_at(dirfd, name.string(), root);
+    } catch (...) {
+        ::close(dirfd);
+        throw;
+    }
+    ::close(dirfd);
+}
+
+bool is_real_dir(const stdfs::path &path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 std::uint64_t tree_size(const stdfs::path &root) {

@@ -11,7 +11,11 @@
 namespace dspace {
 
 FileLock::FileLock(const std::filesystem::path &path, std::string what, std::chrono::milliseconds timeout) {
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // O_NOFOLLOW: a lock file replaced by a symbolic link must not make dspace create or open its target.
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd_ < 0 && errno == ELOOP)
+        throw Error("cannot open lock file " + path.string() + ": it is a symbolic link",
+                    "dspace never follows links inside its home; remove " + path.string() + " and try again");
     if (fd_ < 0) throw Error("cannot open lock file " + path.string() + ": " + std::strerror(errno));
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {

@@ -19,7 +19,7 @@ void init_logging(Verbosity verbosity, const std::filesystem::path &log_dir) {
     sinks.push_back(console);
     if (!log_dir.empty()) {
         try {
-            fs::make_private_dir(log_dir);
+            fs::make_home_dir(log_dir);
             auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>((log_dir / "dspace.log").string(), 5 * 1024 * 1024, 3);
             file->set_pattern("%Y-%m-%dT%H:%M:%S.%e %P %l %v");
             file->set_level(spdlog::level::debug);

@@ -11,6 +11,7 @@
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/paths.hpp>
 #include <dspace/core/snapshot_store.hpp>
 
 #include <algorithm>
@@ -36,7 +37,7 @@ public:
     explicit LocalSnapshotStore(stdfs::path root) : root_(std::move(root)) {}
 
     StagedSnapshot stage(const std::string &space, const std::string &name) override {
-        fs::make_private_dir(root_);
+        fs::make_home_dir(root_);
         fs::make_private_dir(space_dir(space));
         StagedSnapshot staged{space, name, space_dir(space) / (std::string(store_files::staging) + name + "-" + random_token()), {}};
         fs::make_private_dir(staged.dir);
@@ -65,8 +66,7 @@ public:
     void discard(const StagedSnapshot &staged) override { fs::remove_tree(staged.dir); }
 
     bool exists(const std::string &space, const std::string &name) const override {
-        std::error_code ec;
-        return name_problem(name).empty() && stdfs::is_directory(snapshot_dir(space, name), ec);
+        return fs::is_real_dir(space_dir(space)) && fs::is_real_dir(snapshot_dir(space, name));
     }
 
     SnapshotManifest read(const std::string &space, const std::string &name) const override {
@@ -128,7 +128,8 @@ public:
         for (const auto &s : spaces(space))
             for (const auto &entry : entries(s)) {
                 stdfs::path path = space_dir(s) / entry;
-                if (starts_with(entry, store_files::replaced) && !exists(s, leftover_snapshot(entry)))
+                if (starts_with(entry, store_files::replaced) && name_problem(leftover_snapshot(entry)).empty() &&
+                    !exists(s, leftover_snapshot(entry)))
                     fs::rename_durable(path, snapshot_dir(s, leftover_snapshot(entry)));
                 else if (is_leftover(entry))
                     fs::remove_tree(path);
@@ -137,9 +138,14 @@ public:
 
     std::vector<StoreProblem> verify(const std::string &space, bool repair) override {
         std::vector<StoreProblem> problems;
+        if (space.empty())
+            for (const auto &entry : strays()) {
+                problems.push_back({entry, "", "is not a space's snapshot directory (a symbolic link, a file or a bad name)"});
+                if (repair) fs::remove_tree(root_ / entry); // a link is unlinked, never followed
+            }
         for (const auto &s : spaces(space))
             for (const auto &entry : entries(s)) {
-                std::string problem = is_leftover(entry) ? "left over by an interrupted command" : check_snapshot(s, entry);
+                std::string problem = is_leftover(entry) ? "left over by an interrupted command" : damage(s, entry);
                 if (problem.empty()) continue;
                 problems.push_back({s, entry, problem});
                 if (repair) fs::remove_tree(space_dir(s) / entry);
@@ -148,18 +154,21 @@ public:
     }
 
 private:
-    stdfs::path space_dir(const std::string &space) const { return root_ / space; }
-    stdfs::path snapshot_dir(const std::string &space, const std::string &name) const { return space_dir(space) / name; }
+    stdfs::path space_dir(const std::string &space) const { return Paths::child(root_, space, "space"); }
+    stdfs::path snapshot_dir(const std::string &space, const std::string &name) const {
+        return Paths::child(space_dir(space), name, "snapshot");
+    }
 
     static bool is_leftover(const std::string &entry) {
         return starts_with(entry, store_files::staging) || starts_with(entry, store_files::replaced) ||
                starts_with(entry, store_files::deleted);
     }
 
-    //! The entry names in a space's directory.
+    //! The entry names in a space's directory (none when it is a symbolic link: never followed).
     std::vector<std::string> entries(const std::string &space) const {
         std::vector<std::string> out;
         std::error_code ec;
+        if (!fs::is_real_dir(space_dir(space))) return out;
         for (const auto &e : stdfs::directory_iterator(space_dir(space), ec)) out.push_back(e.path().filename().string());
         std::sort(out.begin(), out.end());
         return out;
@@ -169,24 +178,44 @@ private:
     std::vector<std::string> snapshot_names(const std::string &space) const {
         std::vector<std::string> out;
         for (const auto &e : entries(space))
-            if (!is_leftover(e) && exists(space, e)) out.push_back(e);
+            if (!is_leftover(e) && name_problem(e).empty() && exists(space, e)) out.push_back(e);
         return out;
     }
 
-    //! The space directories to look at: just space, or all of them.
+    //! The space directories to look at: just space (validated), or every real directory with a valid name.
     std::vector<std::string> spaces(const std::string &space) const {
-        if (!space.empty()) return {space};
+        if (!space.empty()) {
+            space_dir(space); // throws UsageError for a name that is no space name ("/tmp/d", "../x")
+            return {space};
+        }
         std::vector<std::string> out;
+        for (const auto &[name, sound] : root_entries())
+            if (sound) out.push_back(name);
+        return out;
+    }
+
+    //! Entries of the store's root that are not space directories: links, files, bad names.
+    std::vector<std::string> strays() const {
+        std::vector<std::string> out;
+        for (const auto &[name, sound] : root_entries())
+            if (!sound) out.push_back(name);
+        return out;
+    }
+
+    //! Every entry of the root, sorted, with whether it is a real directory with a valid space name.
+    std::vector<std::pair<std::string, bool>> root_entries() const {
+        std::vector<std::pair<std::string, bool>> out;
         std::error_code ec;
-        for (const auto &e : stdfs::directory_iterator(root_, ec))
-            if (e.is_directory()) out.push_back(e.path().filename().string());
+        for (const auto &e : stdfs::directory_iterator(root_, ec)) {
+            std::string name = e.path().filename().string();
+            out.emplace_back(name, name_problem(name).empty() && fs::is_real_dir(e.path()));
+        }
         std::sort(out.begin(), out.end());
         return out;
     }
 
-    //! Why entry of space is not a sound snapshot, or empty.
-    std::string check_snapshot(const std::string &space, const std::string &entry) const {
-        if (!exists(space, entry)) return "is not a snapshot directory";
+    std::string damage(const std::string &space, const std::string &entry) const override {
+        if (!name_problem(entry).empty() || !exists(space, entry)) return "is not a snapshot directory";
         SnapshotManifest manifest;
         try {
             manifest = read(space, entry);

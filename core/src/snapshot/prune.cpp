@@ -1,5 +1,6 @@
 // Snapshots of removed spaces (orphans), and removing snapshots by age or orphanhood.
 #include <dspace/core/error.hpp>
+#include <dspace/core/names.hpp>
 #include <dspace/core/snapshot.hpp>
 
 #include <ctime>
@@ -18,7 +19,9 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(const std::string
 
 } // namespace
 
-bool SnapshotService::is_orphan(const SnapshotManifest &manifest) const { return !spaces_.exists(manifest.space); }
+bool SnapshotService::is_orphan(const SnapshotManifest &manifest) const {
+    return !name_problem(manifest.space).empty() || !spaces_.exists(manifest.space);
+}
 
 void SnapshotService::remove_all(const std::string &space) {
     std::vector<std::string> names;

@@ -51,6 +51,14 @@ sdk::Snapshotter &SnapshotService::restorer(const SpaceState &state, const Snaps
     return snapshotter;
 }
 
+void SnapshotService::require_intact(const SnapshotManifest &manifest) const {
+    std::string damage = store_->damage(manifest.space, manifest.name);
+    if (!damage.empty())
+        throw Error("snapshot '" + manifest.space + "/" + manifest.name + "' is damaged: " + damage + "; nothing was changed",
+                    "`dspace snapshot verify` lists every damaged snapshot; restore another one, or remove this one with "
+                    "`dspace snapshot rm " + manifest.space + " " + manifest.name + "`");
+}
+
 void SnapshotService::restore_into(const SpaceState &state, const SnapshotManifest &manifest, const stdfs::path &dir) {
     sdk::Snapshotter &snapshotter = restorer(state, manifest);
     sdk::RestoreJob job;
@@ -104,6 +112,7 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     FileLock lock = spaces_.lock(space);
     SpaceState state = spaces_.load(space);
     SnapshotManifest manifest = store_->read(space, snap);
+    require_intact(manifest); // before the server is stopped or any data is moved
     stdfs::path dir = spaces_.space_dir(space);
     stdfs::path data = spaces_.data_dir(space);
     try {

@@ -13,6 +13,7 @@ SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, c
     validate_name(options.name, "space");
     recover_snapshot_leftovers(space);
     SnapshotManifest manifest = store_->read(space, snap);
+    require_intact(manifest);
     if ((!options.flavour.empty() && options.flavour != manifest.flavour) || (!options.version.empty() && options.version != manifest.server_version))
         throw UsageError("snapshot '" + space + "/" + snap + "' holds " + manifest.flavour + " " + manifest.server_version + " data",
                          "leave out --flavour and --version: a space made from a snapshot takes them from it");

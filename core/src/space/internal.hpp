@@ -3,6 +3,7 @@
 
 #include <dspace/core/space.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -44,11 +45,21 @@ struct Owner {
 Owner owner_of(const std::string &os_user);
 //! Creates dir (parents must exist) with mode and hands it to owner.
 void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner);
-//! Copies the tree from into to (to must not exist), keeping modes and giving every entry to owner.
+//! Copies the tree from into to (to must not exist), keeping modes and giving every entry to owner. Every read
+//! and write is checked: on failure (a full disk) the partial copy is removed and Error names the file.
 void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner);
 //! Fills dir (which must not exist) from the template cluster cached: takes its ready spare copy when there is
-//! one owned by owner (a rename), else copies it; then refills the spare in a detached background process.
+//! one owned by owner that matches its completeness marker (a rename; an incomplete spare is discarded), else
+//! copies it; then refills the spare in a detached background process.
 void fill_from_template(const std::filesystem::path &cached, const std::filesystem::path &dir, Owner owner);
+//! Number of regular files and their total size below root (links not followed): what a complete copy holds.
+struct TreeStats {
+    std::uint64_t files = 0; //!< regular files
+    std::uint64_t bytes = 0; //!< their sizes added up
+    bool operator==(const TreeStats &other) const { return files == other.files && bytes == other.bytes; }
+};
+//! The TreeStats of root (zeros when it is missing).
+TreeStats tree_stats(const std::filesystem::path &root);
 //! Throws Error with a hint when some directory from / down to dir cannot be traversed by os_user.
 void check_reachable(const std::filesystem::path &dir, const std::string &os_user);
 

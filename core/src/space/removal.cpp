@@ -14,16 +14,25 @@ void SpaceManager::remove(const std::string &name, bool force) {
     auto dir = space_dir(name);
     std::error_code ec;
     if (!exists(name) && !(force && std::filesystem::is_directory(dir, ec))) load(name); // throws "no space named ..."
+    if (force && !fs::is_real_dir(dir)) return fs::remove_tree(dir); // a link planted in spaces/: unlinked, never followed
     FileLock held = lock(name);
+    std::optional<SpaceState> state;
     try {
-        SpaceState state = load(name);
-        stop_locked(state, force);
+        state = load(name);
+    } catch (const Error &e) {
+        if (!force) throw;
+        // A damaged state file proves nothing about its pid: no process is signalled on its word.
+        spdlog::warn("removing space '{}' whose state is damaged, without stopping a server: {}", name, e.what());
+    }
+    try {
+        if (state) stop_locked(*state, force);
     } catch (const Error &e) {
         if (!force) throw;
         spdlog::warn("removing space '{}' without a clean stop: {}", name, e.what());
-        if (auto marker = read_marker(dir); marker && marker->server > 0 && same_process_alive(marker->server, marker->server_start))
-            kill_tree(marker->server);
     }
+    if (!exists(name))
+        if (auto marker = read_marker(dir); marker && marker->server > 0 && same_process_alive(marker->server, marker->server_start))
+            kill_tree(marker->server); // an interrupted create: its marker names the server it started
     fs::remove_tree(dir);
 }
 

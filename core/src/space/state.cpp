@@ -3,6 +3,7 @@
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/names.hpp>
 #include <dspace/core/space.hpp>
 
 #include <rapidjson/document.h>
@@ -73,6 +74,8 @@ SpaceState state_from_json(std::string_view text, const std::string &origin) {
     };
     SpaceState s;
     s.name = text_of("name", true);
+    if (std::string problem = name_problem(s.name); !problem.empty())
+        throw Error(origin + " holds an invalid space name: " + problem, hint);
     s.flavour = text_of("flavour", true);
     s.version = text_of("version", true);
     s.port = static_cast<int>(number_of("port"));
@@ -83,7 +86,11 @@ SpaceState state_from_json(std::string_view text, const std::string &origin) {
     s.user = text_of("user", true);
     s.password = text_of("password", false);
     s.database = text_of("database", true);
-    s.pid = static_cast<pid_t>(number_of("pid"));
+    // A pid beyond the kernel's limit would turn negative as pid_t, and kill(-n) signals a whole process group.
+    constexpr std::uint64_t pid_max_limit = 4194304;
+    std::uint64_t pid = number_of("pid");
+    if (pid > pid_max_limit) throw Error(origin + " has no valid 'pid'", hint);
+    s.pid = static_cast<pid_t>(pid);
     s.pid_start_time = number_of("pid_start_time");
     s.created = text_of("created", false);
     s.from_snapshot = text_of("from_snapshot", false);
@@ -103,28 +110,58 @@ SpaceState SpaceManager::load(const std::string &name) const {
     if (!exists(name))
         throw Error("there is no space named '" + name + "'", "`dspace list` shows the spaces; `dspace create " + name + " --flavour F` makes one");
     auto file = space_dir(name) / space_files::state;
-    return state_from_json(fs::read_file(file), file.string());
+    SpaceState state = state_from_json(fs::read_file(file), file.string());
+    if (state.name != name)
+        throw Error(file.string() + " names space '" + state.name + "', not '" + name + "'",
+                    "restore it from a backup, or remove the space with `dspace rm --force " + name + "`");
+    return state;
 }
 
 void SpaceManager::save(const SpaceState &state) const {
     fs::write_file_atomic(space_dir(state.name) / space_files::state, state_to_json(state), 0600);
 }
 
-std::vector<SpaceState> SpaceManager::list() const {
-    std::vector<SpaceState> out;
+std::vector<std::string> SpaceManager::names() const {
+    std::vector<std::string> out;
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator(host_.paths().spaces_dir(), ec)) {
         std::string name = entry.path().filename().string();
-        if (!name.empty() && name[0] != '.' && exists(name)) out.push_back(load(name));
+        if (name_problem(name).empty() && fs::is_real_dir(entry.path())) out.push_back(name);
     }
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<SpaceEntry> SpaceManager::entries() const {
+    std::vector<SpaceEntry> out;
+    for (const auto &name : names()) {
+        if (!exists(name)) continue; // being created, or left by an interrupted create
+        SpaceEntry entry{name, std::nullopt, {}};
+        try {
+            entry.state = load(name);
+        } catch (const Error &e) {
+            entry.damage = e.what(); // one damaged space must not hide the others
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+std::vector<SpaceState> SpaceManager::list() const {
+    std::vector<SpaceState> out;
+    for (auto &entry : entries())
+        if (entry.state) out.push_back(std::move(*entry.state));
     return out;
 }
 
 FileLock SpaceManager::lock(const std::string &name) const {
     std::error_code ec;
-    if (!std::filesystem::is_directory(space_dir(name), ec)) load(name); // throws "no space named ..."
-    return FileLock(space_dir(name) / space_files::lock, "space '" + name + "'");
+    auto dir = space_dir(name);
+    if (!std::filesystem::is_directory(dir, ec)) load(name); // throws "no space named ..."
+    if (!fs::is_real_dir(dir))
+        throw Error(dir.string() + " is a symbolic link, not a space directory",
+                    "dspace never follows links inside its home; remove the link with `dspace rm --force " + name + "`");
+    return FileLock(dir / space_files::lock, "space '" + name + "'");
 }
 
 sdk::Server SpaceManager::server(const SpaceState &state) const {

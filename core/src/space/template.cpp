@@ -52,7 +52,7 @@ void SpaceManager::open_home_for(const std::string &os_user) const {
     const Paths &p = host_.paths();
     // Others may pass through (x) but not list (no r): the server user reaches its own directories only.
     for (const auto &dir : {p.home(), p.spaces_dir(), p.cache_dir()}) {
-        fs::make_private_dir(dir, 0711);
+        fs::make_home_dir(dir, 0711);
         if (::chmod(dir.c_str(), 0711) != 0)
             throw Error("cannot open " + dir.string() + " for the server user '" + os_user + "': " + std::strerror(errno));
     }

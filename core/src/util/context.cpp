@@ -25,7 +25,7 @@ PluginHost &Context::plugins() {
 void Context::ensure_home() {
     const Paths &p = paths();
     for (const auto &dir : {p.home(), p.logs_dir(), p.plugins_dir(), p.cache_dir(), p.spaces_dir(), p.snapshots_dir()})
-        fs::make_private_dir(dir);
+        fs::make_home_dir(dir);
 }
 
 } // namespace dspace

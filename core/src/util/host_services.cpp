@@ -11,7 +11,7 @@ namespace dspace {
 HostServices::HostServices(Paths paths, Config &config) : paths_(std::move(paths)), config_(config) {}
 
 std::string HostServices::cache_dir(std::string_view plugin) {
-    auto dir = paths_.cache_dir() / std::string(plugin);
+    auto dir = paths_.plugin_cache_dir(std::string(plugin));
     fs::make_private_dir(dir);
     return dir.string();
 }

@@ -1,3 +1,4 @@
+#include <dspace/core/names.hpp>
 #include <dspace/core/paths.hpp>
 
 #include <cstdlib>
@@ -17,6 +18,11 @@ std::filesystem::path Paths::default_home() {
         user_home = pw ? pw->pw_dir : "/tmp";
     }
     return std::filesystem::path(user_home) / ".dataspace";
+}
+
+std::filesystem::path Paths::child(const std::filesystem::path &parent, std::string_view name, std::string_view what) {
+    validate_name(name, what);
+    return parent / std::string(name);
 }
 
 } // namespace dspace

@@ -69,6 +69,7 @@ sdk::Status PostgresFlavour::init_cluster(sdk::Host &host, const sdk::Server &se
     sdk::Command initdb;
     initdb.argv = {tool(server.version, "initdb"), "-D", server.data_dir, "-U", superuser, "-E", "UTF8", "--locale=C.UTF-8",
                    "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
+                   "--data-checksums", // the server itself finds damage inside a page (a restored file, a bad disk)
                    "--wal-segsize=1"}; // 1 MiB WAL segments: a new space copies 1 MiB of WAL, not 16
     initdb.run_as_user = server.os_user;
     initdb.cwd = "/";

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <sys/stat.h>
 
 namespace fs = dspace::fs;
@@ -65,4 +66,27 @@ TEST_CASE("fs: rename_durable moves a file", "[fs]") {
     fs::rename_durable(dir.path() / "a", dir.path() / "b");
     CHECK_FALSE(std::filesystem::exists(dir.path() / "a"));
     CHECK(fs::read_file(dir.path() / "b") == "x");
+}
+
+TEST_CASE("fs: remove_tree never follows a symbolic link, at the root or below it", "[fs]") {
+    dspace_test::TempDir dir, outside;
+    std::ofstream(outside.path() / "precious") << "keep";
+    std::filesystem::create_directories(dir.path() / "tree" / "sub");
+    std::filesystem::create_directory_symlink(outside.path(), dir.path() / "tree" / "sub" / "link");
+    std::filesystem::create_directory_symlink(outside.path(), dir.path() / "root-link");
+    fs::remove_tree(dir.path() / "tree");
+    fs::remove_tree(dir.path() / "root-link");
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir.path() / "tree")));
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(dir.path() / "root-link")));
+    CHECK(std::filesystem::exists(outside.path() / "precious"));
+    CHECK_NOTHROW(fs::remove_tree(dir.path() / "missing"));
+    CHECK_THROWS_AS(fs::remove_tree(dir.path() / ".." / "x"), dspace::Error);
+}
+
+TEST_CASE("fs: make_private_dir refuses a symbolic link instead of creating through it", "[fs]") {
+    dspace_test::TempDir dir, outside;
+    std::filesystem::create_directory_symlink(outside.path(), dir.path() / "link");
+    CHECK_THROWS_AS(fs::make_private_dir(dir.path() / "link"), dspace::Error);
+    CHECK(fs::is_real_dir(dir.path()));
+    CHECK_FALSE(fs::is_real_dir(dir.path() / "link"));
 }

@@ -1,6 +1,7 @@
 // Validation of space and snapshot names.
 #include <dspace/core/error.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/paths.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -32,5 +33,20 @@ TEST_CASE("names: validate_name throws a usage error naming what was invalid", "
         CHECK_THAT(e.what(), Catch::Contains("invalid snapshot name 'a/b'"));
         CHECK(e.exit_code() == dspace::exit_usage);
         CHECK_FALSE(e.hint().empty());
+    }
+}
+
+TEST_CASE("paths: every name becomes a path only through validation", "[names][paths]") {
+    dspace::Paths paths("/h");
+    CHECK(paths.space_dir("db") == "/h/spaces/db");
+    CHECK(paths.space_snapshots_dir("db") == "/h/snapshots/db");
+    CHECK(paths.plugin_cache_dir("mysql") == "/h/cache/mysql");
+    CHECK(paths.plugin_cache_dir("list") == "/h/cache/list"); // plugin names are never read as verbs
+    for (const char *bad : {"/tmp/d", "../x", "../../x", "a/b", ".", "..", "", ".hidden"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(paths.space_dir(bad), dspace::UsageError);
+        CHECK_THROWS_AS(paths.space_snapshots_dir(bad), dspace::UsageError);
+        CHECK_THROWS_AS(paths.plugin_cache_dir(bad), dspace::UsageError);
+        CHECK_THROWS_AS(dspace::Paths::child("/h/snapshots/db", bad, "snapshot"), dspace::UsageError);
     }
 }

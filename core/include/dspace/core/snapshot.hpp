@@ -76,6 +76,8 @@ private:
     void restore_into(const SpaceState &state, const SnapshotManifest &manifest, const std::filesystem::path &dir);
     //! state as it is after restoring manifest's data: a physical snapshot brings its own database name.
     static SpaceState adopting(const SpaceState &state, const SnapshotManifest &manifest);
+    //! Throws Error naming the damaged file when the snapshot's payload does not match its manifest.
+    void require_intact(const SnapshotManifest &manifest) const;
     //! The snapshotter a manifest names, checked against the space's flavour and version.
     sdk::Snapshotter &restorer(const SpaceState &state, const SnapshotManifest &manifest);
 

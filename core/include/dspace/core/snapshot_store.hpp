@@ -22,7 +22,7 @@ struct StagedSnapshot {
 //! One thing `verify` found wrong.
 struct StoreProblem {
     std::string space;        //!< the space directory it is in
-    std::string name;         //!< the snapshot or leftover entry
+    std::string name;         //!< the snapshot or leftover entry (empty for a stray entry of the store's root, named by space)
     std::string description;  //!< what is wrong
 };
 
@@ -51,6 +51,9 @@ public:
     virtual void copy(const std::string &space, const std::string &name, const std::string &to_space, const std::string &to_name) = 0;
     //! Finishes or undoes what an interrupted publish or remove left in space's directory (every space when empty).
     virtual void recover(const std::string &space) = 0;
+    //! Why the snapshot is not sound (no manifest, or a payload file missing, extra, resized or not matching its
+    //! XXH3 checksum, named), or empty when its payload matches its manifest. Restores call it before they destroy.
+    virtual std::string damage(const std::string &space, const std::string &name) const = 0;
     //! Checks catalogue against files and checksums for space (every space when empty); with repair, deletes the bad entries.
     virtual std::vector<StoreProblem> verify(const std::string &space, bool repair) = 0;
 };

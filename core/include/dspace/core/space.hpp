@@ -51,6 +51,13 @@ std::string state_to_json(const SpaceState &state);
 //! Parses space.json's text; origin names the file in the Error thrown for bad JSON or missing keys.
 SpaceState state_from_json(std::string_view text, const std::string &origin);
 
+//! One space directory as `list` shows it: its state, or why its state file cannot be read.
+struct SpaceEntry {
+    std::string name;                //!< the directory's name
+    std::optional<SpaceState> state; //!< empty when the state file is damaged
+    std::string damage;              //!< why it is damaged (the Error's message), when state is empty
+};
+
 //! Options of `dspace create`.
 struct CreateOptions {
     std::string name;             //!< new space's name
@@ -93,15 +100,19 @@ public:
     SpaceState load(const std::string &name) const;
     //! Writes a space's state atomically.
     void save(const SpaceState &state) const;
-    //! Every space, sorted by name.
+    //! Every readable space, sorted by name; a damaged one is left out (entries() shows it).
     std::vector<SpaceState> list() const;
+    //! Every space with a state file, sorted by name, damaged ones included with the reason.
+    std::vector<SpaceEntry> entries() const;
+    //! The names of every directory in spaces/ that may be a space (valid name, real directory), sorted.
+    std::vector<std::string> names() const;
     //! Current status from the process table (a dead pid reads as stopped).
     SpaceStatus status(const SpaceState &state) const;
     //! The space's data directory.
     std::filesystem::path data_dir(const std::string &name) const;
     //! The space's directory.
     std::filesystem::path space_dir(const std::string &name) const;
-    //! Takes the space's lock (waits up to 30 s).
+    //! Takes the space's lock (waits up to 30 s); throws Error when the space's directory is a symbolic link.
     FileLock lock(const std::string &name) const;
     //! The sdk::Server view of a space, for plugins.
     sdk::Server server(const SpaceState &state) const;
