@@ -24,8 +24,9 @@ function(dspace_add_plugin target)
   endif()
 endfunction()
 
-# The script dspace_add_bundle runs at build time (installed beside this file).
-set(_DSPACE_PACK_BUNDLE_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/DspacePackBundle.cmake")
+# The script dspace_add_bundle runs at build time (installed beside this file); a global property, because
+# variables stay in the directory that included this file.
+set_property(GLOBAL PROPERTY DSPACE_PACK_BUNDLE_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/DspacePackBundle.cmake")
 
 # dspace_add_bundle(<target> NAME <name> VERSION <version> PLUGINS <plugin targets...> [OUTPUT_DIRECTORY <dir>])
 #
@@ -46,6 +47,7 @@ function(dspace_add_bundle target)
   if(NOT B_OUTPUT_DIRECTORY)
     set(B_OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
   endif()
+  get_property(script GLOBAL PROPERTY DSPACE_PACK_BUNDLE_SCRIPT)
   set(archive "${B_OUTPUT_DIRECTORY}/${B_NAME}-${B_VERSION}.tar.zst")
   set(files "")
   foreach(plugin IN LISTS B_PLUGINS)
@@ -57,8 +59,8 @@ function(dspace_add_bundle target)
   string(REPLACE ";" "|" files "${files}")
   add_custom_command(OUTPUT "${archive}"
     COMMAND "${CMAKE_COMMAND}" "-DDSPACE_BUNDLE_NAME=${B_NAME}" "-DDSPACE_BUNDLE_VERSION=${B_VERSION}"
-      "-DDSPACE_BUNDLE_FILES=${files}" "-DDSPACE_BUNDLE_ARCHIVE=${archive}" -P "${_DSPACE_PACK_BUNDLE_SCRIPT}"
-    DEPENDS ${B_PLUGINS} "${_DSPACE_PACK_BUNDLE_SCRIPT}"
+      "-DDSPACE_BUNDLE_FILES=${files}" "-DDSPACE_BUNDLE_ARCHIVE=${archive}" -P "${script}"
+    DEPENDS ${B_PLUGINS} "${script}"
     COMMENT "Packing dspace bundle ${B_NAME}-${B_VERSION}.tar.zst"
     VERBATIM)
   add_custom_target(${target} ALL DEPENDS "${archive}")
