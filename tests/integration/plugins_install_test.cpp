@@ -1,0 +1,197 @@
+// `dspace plugins install` / `rm` with plugin files and org bundles (packed by dspace_add_bundle at build time),
+// and the CLI's plugin names read from what is loaded (no database servers needed).
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const fs::path fixtures = DSPACE_TEST_FIXTURE_DIR;
+const fs::path bundles = fixtures / "bundles";
+const std::string bundled_a = "dspace_migrator_fixture_bundled_a.so";
+const std::string bundled_b = "dspace_snapshotter_fixture_bundled_b.so";
+
+//! One loaded entry of `dspace plugins --json`: status and bundle ("" for null).
+struct Listed {
+    std::string status, bundle, path;
+};
+
+//! `dspace plugins --json`, by "<kind>/<name>".
+std::map<std::string, Listed> listing(const dspace_test::TestHome &home) {
+    std::string json = home.ok({"plugins", "--json"});
+    rapidjson::Document doc;
+    doc.Parse(json.c_str());
+    INFO(json);
+    REQUIRE(doc.IsArray());
+    std::map<std::string, Listed> out;
+    for (const auto &item : doc.GetArray()) {
+        REQUIRE(item.HasMember("bundle"));
+        REQUIRE((item["bundle"].IsNull() || item["bundle"].IsString()));
+        out[std::string(item["kind"].GetString()) + "/" + item["name"].GetString()] = {
+            item["status"].GetString(), item["bundle"].IsNull() ? "" : item["bundle"].GetString(), item["path"].GetString()};
+    }
+    return out;
+}
+
+fs::path plugin_dir(const dspace_test::TestHome &home) { return home.path() / "plugins" / "1"; }
+
+//! The plugin files in the home's plugin directory (dot files and the bundles/ records aside).
+std::vector<std::string> installed_files(const dspace_test::TestHome &home) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto &entry : fs::directory_iterator(plugin_dir(home), ec))
+        if (entry.path().filename().string().rfind("dspace_", 0) == 0) out.push_back(entry.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a bundle of two plugins installs all together, is listed with its bundle, and is removed whole", "[plugins_install]") {
+    dspace_test::TestHome home;
+    auto installed = home.run({"plugins", "install", (bundles / "fixture_bundle-1.0.0.tar.zst").string()});
+    INFO(installed.out << installed.err);
+    REQUIRE(installed.exit_code == 0);
+    CHECK_THAT(installed.out, Contains("installed bundle fixture_bundle 1.0.0 (2 plugins)"));
+    CHECK(installed_files(home) == std::vector<std::string>{bundled_a, bundled_b});
+    CHECK(fs::is_regular_file(plugin_dir(home) / "bundles" / "fixture_bundle.json"));
+    CHECK((fs::status(plugin_dir(home) / bundled_a).permissions() & fs::perms::all) == fs::perms(0755));
+
+    auto listed = listing(home);
+    for (const char *key : {"migrator/fixture_bundled_a", "snapshotter/fixture_bundled_b"}) {
+        INFO(key);
+        REQUIRE(listed.count(key));
+        CHECK(listed[key].status == "loaded");
+        CHECK(listed[key].bundle == "fixture_bundle");
+    }
+    CHECK(listed["flavour/postgres"].bundle.empty());
+
+    SECTION("one of its plugins goes only with the bundle") {
+        auto refused = home.run({"plugins", "rm", "fixture_bundled_a"});
+        CHECK(refused.exit_code == 1);
+        CHECK_THAT(refused.err, Contains("belongs to bundle 'fixture_bundle'"));
+        CHECK(installed_files(home).size() == 2);
+    }
+    SECTION("installing it again replaces its own files without --force") {
+        CHECK(home.run({"plugins", "install", (bundles / "fixture_bundle-1.0.0.tar.zst").string()}).exit_code == 0);
+        CHECK(installed_files(home).size() == 2);
+    }
+    auto removed = home.run({"plugins", "rm", "fixture_bundle"});
+    INFO(removed.out << removed.err);
+    REQUIRE(removed.exit_code == 0);
+    CHECK_THAT(removed.out, Contains("removed bundle fixture_bundle"));
+    CHECK(installed_files(home).empty());
+    CHECK_FALSE(fs::exists(plugin_dir(home) / "bundles" / "fixture_bundle.json"));
+    listed = listing(home);
+    CHECK(listed.count("migrator/fixture_bundled_a") == 0);
+    CHECK(listed.count("snapshotter/fixture_bundled_b") == 0);
+}
+
+TEST_CASE("a bundle with one bad checksum installs nothing", "[plugins_install]") {
+    dspace_test::TestHome home;
+    auto ran = home.run({"plugins", "install", (bundles / "fixture_bundle-tampered.tar.zst").string()});
+    INFO(ran.out << ran.err);
+    CHECK(ran.exit_code == 1);
+    CHECK_THAT(ran.err, Contains("checksum mismatch for " + bundled_b));
+    CHECK_THAT(ran.err, Contains("nothing was installed"));
+    CHECK(installed_files(home).empty());
+    CHECK_FALSE(fs::exists(plugin_dir(home) / "bundles" / "fixture_bundle.json"));
+    for (const auto &entry : fs::directory_iterator(plugin_dir(home))) // no staging directory left behind
+        CHECK(entry.path().filename().string().rfind(".install-", 0) != 0);
+}
+
+TEST_CASE("a bundle with a plugin that fails the handshake installs nothing", "[plugins_install]") {
+    dspace_test::TestHome home;
+    auto ran = home.run({"plugins", "install", (bundles / "fixture_bad_handshake-1.0.0.tar.zst").string()});
+    INFO(ran.out << ran.err);
+    CHECK(ran.exit_code == 1);
+    CHECK_THAT(ran.err, Contains("dspace_migrator_fixture_bad_magic.so: bad magic number"));
+    CHECK_THAT(ran.err, Contains("nothing was installed"));
+    CHECK(installed_files(home).empty()); // not even the good plugin beside it
+}
+
+TEST_CASE("a plugin file installs into $DSPACE_HOME/plugins/1, is listed loaded, and is removed", "[plugins_install]") {
+    dspace_test::TestHome home;
+    const fs::path good = fixtures / "good" / "dspace_migrator_fixture_good.so";
+    auto installed = home.run({"plugins", "install", good.string()});
+    INFO(installed.out << installed.err);
+    REQUIRE(installed.exit_code == 0);
+    CHECK_THAT(installed.out, Contains("installed migrator/fixture_good 1.2.3"));
+    auto listed = listing(home);
+    REQUIRE(listed.count("migrator/fixture_good"));
+    CHECK(listed["migrator/fixture_good"].status == "loaded");
+    CHECK(listed["migrator/fixture_good"].bundle.empty());
+    CHECK(fs::path(listed["migrator/fixture_good"].path).parent_path() == plugin_dir(home));
+
+    auto again = home.run({"plugins", "install", good.string()});
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Contains("already exists"));
+    CHECK_THAT(again.err, Contains("--force"));
+    CHECK(home.run({"plugins", "install", "--force", good.string()}).exit_code == 0);
+
+    auto removed = home.run({"plugins", "rm", "migrator/fixture_good"});
+    INFO(removed.err);
+    CHECK(removed.exit_code == 0);
+    CHECK(installed_files(home).empty());
+    auto gone = home.run({"plugins", "rm", "fixture_good"});
+    CHECK(gone.exit_code == 1);
+    CHECK_THAT(gone.err, Contains("no plugin or bundle 'fixture_good' is installed"));
+}
+
+TEST_CASE("plugins install refuses a file that is not a plugin, with a clear message", "[plugins_install]") {
+    dspace_test::TestHome home;
+    SECTION("a text file") {
+        auto ran = home.run({"plugins", "install", DSPACE_TEST_SOURCE_DIR "/tests/fixtures/plugins/not_elf.txt"});
+        CHECK(ran.exit_code == 1);
+        CHECK_THAT(ran.err, Contains("is neither a plugin file (dspace_<kind>_<name>.so) nor a bundle archive"));
+    }
+    SECTION("a text file named like a plugin") {
+        auto ran = home.run({"plugins", "install", (fixtures / "not_elf" / "dspace_flavour_fixture_not_elf.so").string()});
+        CHECK(ran.exit_code == 1);
+        CHECK_THAT(ran.err, Contains("not a shared object"));
+        CHECK_THAT(ran.err, Contains("nothing was installed"));
+    }
+    SECTION("a shared object without the entry point") {
+        auto ran = home.run({"plugins", "install", (fixtures / "no_entry" / "dspace_migrator_fixture_no_entry.so").string()});
+        CHECK(ran.exit_code == 1);
+        CHECK_THAT(ran.err, Contains("not a dspace plugin"));
+    }
+    CHECK(installed_files(home).empty());
+}
+
+TEST_CASE("plugins install refuses a second copy of a loaded plugin without --force", "[plugins_install]") {
+    dspace_test::TestHome home;
+    const fs::path good = fixtures / "good" / "dspace_migrator_fixture_good.so";
+    auto ran = dspace_test::run_dspace({"--plugin-dir", (fixtures / "good").string(), "plugins", "install", good.string()});
+    INFO(ran.err);
+    CHECK(ran.exit_code == 1);
+    CHECK_THAT(ran.err, Contains("migrator 'fixture_good' is already loaded from"));
+    CHECK(installed_files(home).empty());
+}
+
+TEST_CASE("create --help, snapshot --help and plugins --names list the loaded plugins, third-party ones too", "[plugins_install]") {
+    dspace_test::TestHome home;
+    const std::vector<std::string> third_party{"--plugin", (fixtures / "uninstalled" / "dspace_flavour_fixture_uninstalled.so").string(),
+                                               "--plugin", (fixtures / "bundled" / bundled_b).string()};
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), third_party.begin(), third_party.end());
+        return home.ok(args);
+    };
+    std::string create_help = with({"create", "--help"});
+    CHECK_THAT(create_help, Contains("--flavour fixture_uninstalled|mysql|postgres"));
+    std::string snapshot_help = with({"snapshot", "--help"});
+    CHECK_THAT(snapshot_help, Contains("--snapshotter fixture_bundled_b|pg_dump|rsync|tar"));
+    CHECK_THAT(home.ok({"create", "--help"}), !Contains("fixture_uninstalled"));
+    CHECK(with({"plugins", "--names", "flavour"}) == "fixture_uninstalled\nmysql\npostgres\n");
+    CHECK_THAT(with({"plugins", "--names", "snapshotter"}), Contains("fixture_bundled_b\n"));
+    CHECK(home.run({"plugins", "--names", "widget"}).exit_code == 2);
+}
