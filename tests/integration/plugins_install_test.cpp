@@ -2,6 +2,8 @@
 // and the CLI's plugin names read from what is loaded (no database servers needed).
 #include "support.hpp"
 
+#include <dspace/core/process.hpp>
+
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
@@ -54,9 +56,25 @@ std::vector<std::string> installed_files(const dspace_test::TestHome &home) {
     return out;
 }
 
+//! What bash completion (cli/completion/dspace.bash) offers for the words of a command line, the last being completed.
+std::string complete(const std::vector<std::string> &words) {
+    std::string script = "source " DSPACE_TEST_SOURCE_DIR "/cli/completion/dspace.bash; COMP_WORDS=(";
+    for (const auto &word : words) script += "'" + word + "' ";
+    script += "); COMP_CWORD=" + std::to_string(words.size() - 1) + "; _dspace; echo \"${COMPREPLY[*]}\"";
+    dspace::ProcessRunnerImpl runner(nullptr);
+    dspace::sdk::Command bash;
+    bash.argv = {"bash", "-c", script};
+    bash.env = {{"PATH", fs::path(DSPACE_TEST_BINARY).parent_path().string() + ":/usr/bin:/bin"}};
+    auto ran = runner.run(bash);
+    REQUIRE(ran);
+    INFO(ran->err);
+    REQUIRE(ran->exit_code == 0);
+    return ran->out;
+}
+
 } // namespace
 
-TEST_CASE("a bundle of two plugins installs all together, is listed with its bundle, and is removed whole", "[plugins_install]") {
+TEST_CASE("a bundle of two plugins installs all together and is listed with its bundle and removed whole", "[plugins_install]") {
     dspace_test::TestHome home;
     auto installed = home.run({"plugins", "install", (bundles / "fixture_bundle-1.0.0.tar.zst").string()});
     INFO(installed.out << installed.err);
@@ -119,7 +137,7 @@ TEST_CASE("a bundle with a plugin that fails the handshake installs nothing", "[
     CHECK(installed_files(home).empty()); // not even the good plugin beside it
 }
 
-TEST_CASE("a plugin file installs into $DSPACE_HOME/plugins/1, is listed loaded, and is removed", "[plugins_install]") {
+TEST_CASE("a plugin file installs into $DSPACE_HOME/plugins/1 and is listed loaded and removed", "[plugins_install]") {
     dspace_test::TestHome home;
     const fs::path good = fixtures / "good" / "dspace_migrator_fixture_good.so";
     auto installed = home.run({"plugins", "install", good.string()});
@@ -147,7 +165,7 @@ TEST_CASE("a plugin file installs into $DSPACE_HOME/plugins/1, is listed loaded,
     CHECK_THAT(gone.err, Contains("no plugin or bundle 'fixture_good' is installed"));
 }
 
-TEST_CASE("plugins install refuses a file that is not a plugin, with a clear message", "[plugins_install]") {
+TEST_CASE("plugins install refuses a file that is not a plugin with a clear message", "[plugins_install]") {
     dspace_test::TestHome home;
     SECTION("a text file") {
         auto ran = home.run({"plugins", "install", DSPACE_TEST_SOURCE_DIR "/tests/fixtures/plugins/not_elf.txt"});
@@ -178,7 +196,7 @@ TEST_CASE("plugins install refuses a second copy of a loaded plugin without --fo
     CHECK(installed_files(home).empty());
 }
 
-TEST_CASE("create --help, snapshot --help and plugins --names list the loaded plugins, third-party ones too", "[plugins_install]") {
+TEST_CASE("create --help and snapshot --help and plugins --names list the loaded plugins (third-party ones too)", "[plugins_install]") {
     dspace_test::TestHome home;
     const std::vector<std::string> third_party{"--plugin", (fixtures / "uninstalled" / "dspace_flavour_fixture_uninstalled.so").string(),
                                                "--plugin", (fixtures / "bundled" / bundled_b).string()};
@@ -194,4 +212,14 @@ TEST_CASE("create --help, snapshot --help and plugins --names list the loaded pl
     CHECK(with({"plugins", "--names", "flavour"}) == "fixture_uninstalled\nmysql\npostgres\n");
     CHECK_THAT(with({"plugins", "--names", "snapshotter"}), Contains("fixture_bundled_b\n"));
     CHECK(home.run({"plugins", "--names", "widget"}).exit_code == 2);
+}
+
+TEST_CASE("bash completion offers the loaded flavours and snapshotters (third-party ones too)", "[plugins_install]") {
+    dspace_test::TestHome home;
+    const std::string uninstalled = (fixtures / "uninstalled" / "dspace_flavour_fixture_uninstalled.so").string();
+    CHECK(complete({"dspace", "create", "x", "--flavour", ""}) == "mysql postgres\n");
+    CHECK(complete({"dspace", "--plugin", uninstalled, "create", "x", "-f", ""}) == "fixture_uninstalled mysql postgres\n");
+    CHECK(complete({"dspace", "--plugin", uninstalled, "create", "x", "-f", "fix"}) == "fixture_uninstalled\n");
+    CHECK(complete({"dspace", "snapshot", "x", "s1", "--snapshotter", ""}) == "pg_dump rsync tar\n");
+    CHECK(complete({"dspace", "plugins", ""}) == "install rm\n");
 }
