@@ -284,7 +284,7 @@ RemoveReport PluginInstaller::remove(const std::string &what) {
         auto parsed = plugin_loader::parse_file_name(file);
         return !parsed || parsed->name != name || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos;
     });
-    if (candidates.empty())
+    if (candidates.empty() && !bundle::name_problem(what).empty())
         throw UsageError("'" + what + "' is not a plugin (<kind>/<name> or <name>) or a bundle name", hint);
     std::vector<std::string> found;
     for (const auto &file : candidates)

@@ -179,4 +179,5 @@ TEST_CASE("plugins rm refuses names that are not plugin or bundle names", "[plug
         INFO(what);
         CHECK_THROWS_AS(installer.remove(what), dspace::UsageError);
     }
+    CHECK_THROWS_WITH(installer.remove("acme-bundle"), Contains("no plugin or bundle 'acme-bundle' is installed"));
 }
