@@ -1,6 +1,7 @@
 // `dspace plugins install` / `rm`: everything is checked in a private staging directory inside the managed
 // plugin directory, then renamed into place; removal deletes only files directly in that directory.
 #include "bundle.hpp"
+#include "bundle_records.hpp"
 #include "loader.hpp"
 #include "messages.hpp"
 
@@ -25,7 +26,6 @@ namespace {
 
 constexpr const char *staging_prefix = ".install-";
 constexpr unsigned plugin_file_mode = 0755;
-constexpr unsigned record_mode = 0644;
 const std::string source_hint =
     "give a plugin file (dspace_<kind>_<name>.so; kind: flavour, migrator or snapshotter) or a bundle made with "
     "dspace_add_bundle() (.tar.zst)";
@@ -75,41 +75,6 @@ bool has_plugin_suffix(const std::filesystem::path &file) {
     return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::filesystem::path records_dir(const std::filesystem::path &dir) { return dir / "bundles"; }
-
-std::filesystem::path record_path(const std::filesystem::path &dir, const std::string &bundle_name) {
-    return records_dir(dir) / (bundle_name + ".json");
-}
-
-//! Every readable bundle record in dir/bundles (a damaged one is skipped: it names no file then).
-std::vector<bundle::BundleManifest> read_records(const std::filesystem::path &dir) {
-    std::vector<bundle::BundleManifest> out;
-    std::error_code ec;
-    for (const auto &entry : std::filesystem::directory_iterator(records_dir(dir), ec)) {
-        const auto &path = entry.path();
-        if (path.extension() != ".json" || bundle::name_problem(path.stem().string()) != "") continue;
-        auto st = lstat_of(path);
-        if (!st || !S_ISREG(st->st_mode)) continue;
-        try {
-            auto manifest = bundle::parse_manifest(fs::read_file(path), path.string());
-            if (manifest.name == path.stem().string()) out.push_back(std::move(manifest));
-        } catch (const Error &) {
-        }
-    }
-    return out;
-}
-
-bool lists(const bundle::BundleManifest &manifest, const std::string &file_name) {
-    return std::any_of(manifest.files.begin(), manifest.files.end(), [&](const auto &f) { return f.name == file_name; });
-}
-
-//! The bundle whose record lists file_name in dir; empty when none.
-std::string owner_of(const std::filesystem::path &dir, const std::string &file_name) {
-    for (const auto &record : read_records(dir))
-        if (lists(record, file_name)) return record.name;
-    return {};
-}
-
 //! Deletes dir/file_name when it is a file or a symbolic link (unlinked, not followed); false when it was not there.
 bool remove_managed(const std::filesystem::path &dir, const std::string &file_name) {
     const std::filesystem::path path = dir / file_name;
@@ -118,20 +83,6 @@ bool remove_managed(const std::filesystem::path &dir, const std::string &file_na
     if (S_ISDIR(st->st_mode)) throw Error("refusing to delete " + path.string() + ": it is a directory, not a plugin file");
     if (::unlink(path.c_str()) != 0) throw Error("cannot delete " + path.string() + ": " + std::strerror(errno));
     return true;
-}
-
-//! Drops file_name from every bundle record in dir except keep's (it is being replaced with --force).
-void disown(const std::filesystem::path &dir, const std::string &file_name, const std::string &keep) {
-    for (auto record : read_records(dir)) {
-        if (record.name == keep || !lists(record, file_name)) continue;
-        std::erase_if(record.files, [&](const auto &f) { return f.name == file_name; });
-        if (record.files.empty()) {
-            if (::unlink(record_path(dir, record.name).c_str()) != 0 && errno != ENOENT)
-                throw Error("cannot delete " + record_path(dir, record.name).string() + ": " + std::strerror(errno));
-        } else {
-            fs::write_file_atomic(record_path(dir, record.name), bundle::manifest_json(record), record_mode);
-        }
-    }
 }
 
 //! Checks the extracted files against the manifest: the same set of plugin files, each with its SHA-256.
@@ -143,7 +94,7 @@ bundle::BundleManifest verify_bundle(const std::filesystem::path &staging, const
         throw Error(origin + " has no " + bundle::manifest_name + "; nothing was installed", source_hint);
     auto manifest = bundle::parse_manifest(fs::read_file(staging / bundle::manifest_name), origin + ": " + bundle::manifest_name);
     for (const auto &name : names) {
-        if (name != bundle::manifest_name && !lists(manifest, name))
+        if (name != bundle::manifest_name && !bundle::lists(manifest, name))
             throw Error(origin + " holds " + name + ", which " + bundle::manifest_name + " does not list; nothing was installed", hint);
     }
     for (const auto &file : manifest.files) {
@@ -165,7 +116,7 @@ void check_conflicts(const PluginHost &loaded, const std::filesystem::path &dir,
     if (auto st = lstat_of(target)) {
         if (!S_ISREG(st->st_mode))
             throw Error("refusing to install over " + target.string() + ": it is not a regular file", "remove it yourself if it should go");
-        std::string owner = owner_of(dir, file_name);
+        std::string owner = bundle::owner_of(dir, file_name);
         if (!force && (owner.empty() || owner != bundle_name))
             throw Error(target.string() + " already exists" + (owner.empty() ? "" : " (installed by bundle '" + owner + "')") + "; nothing was installed",
                         "add --force to replace it (for example to upgrade it)");
@@ -236,18 +187,18 @@ InstallReport PluginInstaller::install(const std::filesystem::path &source, bool
     fs::fsync_tree(staging.path());
     std::optional<bundle::BundleManifest> previous;
     if (manifest) {
-        for (auto &record : read_records(dir_))
+        for (auto &record : bundle::read_records(dir_))
             if (record.name == manifest->name) previous = std::move(record);
-        fs::make_private_dir(records_dir(dir_), dir_mode_);
-        fs::write_file_atomic(record_path(dir_, manifest->name), bundle::manifest_json(*manifest), record_mode);
+        fs::make_private_dir(bundle::records_dir(dir_), dir_mode_);
+        bundle::write_record(dir_, *manifest);
     }
     for (const auto &file : files) {
-        if (force) disown(dir_, file, bundle_name);
+        if (force) bundle::disown(dir_, file, bundle_name);
         fs::rename_durable(staging.path() / file, dir_ / file);
     }
     if (previous) // an upgrade: files the new version no longer holds go
         for (const auto &old : previous->files)
-            if (!lists(*manifest, old.name)) remove_managed(dir_, old.name);
+            if (!bundle::lists(*manifest, old.name)) remove_managed(dir_, old.name);
     fs::fsync_dir(dir_);
     return report;
 }
@@ -259,13 +210,13 @@ RemoveReport PluginInstaller::remove(const std::string &what) {
     FileLock lock(dir_ / ".lock", "the plugin directory " + dir_.string());
 
     if (bundle::name_problem(what).empty()) {
-        for (const auto &record : read_records(dir_)) {
+        for (const auto &record : bundle::read_records(dir_)) {
             if (record.name != what) continue;
             for (const auto &file : record.files)
                 if (remove_managed(dir_, file.name)) report.removed.push_back(dir_ / file.name);
-            if (::unlink(record_path(dir_, what).c_str()) != 0)
-                throw Error("cannot delete " + record_path(dir_, what).string() + ": " + std::strerror(errno));
-            fs::fsync_dir(records_dir(dir_));
+            if (::unlink(bundle::record_path(dir_, what).c_str()) != 0)
+                throw Error("cannot delete " + bundle::record_path(dir_, what).string() + ": " + std::strerror(errno));
+            fs::fsync_dir(bundle::records_dir(dir_));
             fs::fsync_dir(dir_);
             report.bundle = what;
             return report;
@@ -299,7 +250,7 @@ RemoveReport PluginInstaller::remove(const std::string &what) {
     if (found.size() > 1)
         throw UsageError("'" + what + "' is ambiguous: " + found.front() + " and " + found.back() + " are both installed",
                          "give <kind>/" + name);
-    if (std::string owner = owner_of(dir_, found.front()); !owner.empty())
+    if (std::string owner = bundle::owner_of(dir_, found.front()); !owner.empty())
         throw Error(found.front() + " belongs to bundle '" + owner + "'; it was not removed",
                     "remove the whole bundle with `dspace plugins rm " + owner + "`");
     remove_managed(dir_, found.front());
@@ -309,7 +260,7 @@ RemoveReport PluginInstaller::remove(const std::string &what) {
 }
 
 std::string bundle_of(const std::filesystem::path &plugin_file) {
-    return owner_of(plugin_file.parent_path(), plugin_file.filename().string());
+    return bundle::owner_of(plugin_file.parent_path(), plugin_file.filename().string());
 }
 
 } // namespace dspace
