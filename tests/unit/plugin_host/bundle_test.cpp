@@ -181,3 +181,42 @@ TEST_CASE("plugins rm refuses names that are not plugin or bundle names", "[plug
     }
     CHECK_THROWS_WITH(installer.remove("acme-bundle"), Contains("no plugin or bundle 'acme-bundle' is installed"));
 }
+
+TEST_CASE("plugins rm unlinks a symbolic link and never touches what it points to", "[plugin_host][bundle]") {
+    Setup s;
+    dspace::fs::make_private_dir(s.dir);
+    const fs::path outside = s.tmp.path() / "precious";
+    dspace::fs::write_file_atomic(outside, "keep me");
+    fs::create_symlink(outside, s.dir / "dspace_migrator_fixture_link.so");
+    dspace::PluginInstaller installer(s.dir, 0700, s.loaded);
+    auto report = installer.remove("fixture_link");
+    CHECK(report.removed.size() == 1);
+    CHECK_FALSE(fs::exists(fs::symlink_status(s.dir / "dspace_migrator_fixture_link.so")));
+    CHECK(dspace::fs::read_file(outside) == "keep me");
+}
+
+TEST_CASE("an install removes the staging directory an interrupted install left", "[plugin_host][bundle]") {
+    Setup s;
+    dspace::fs::make_private_dir(s.dir);
+    dspace::fs::make_private_dir(s.dir / ".install-abc123");
+    dspace::fs::write_file_atomic(s.dir / ".install-abc123" / good_name, s.good);
+    dspace::PluginInstaller installer(s.dir, 0700, s.loaded);
+    installer.install(dspace_test::fixture_file("good"), false);
+    CHECK_FALSE(fs::exists(s.dir / ".install-abc123"));
+    CHECK(fs::is_regular_file(s.dir / good_name));
+}
+
+TEST_CASE("installing a bundle's plugin alone with --force takes it out of the bundle", "[plugin_host][bundle]") {
+    Setup s;
+    const fs::path bundled = fs::path(DSPACE_TEST_FIXTURE_DIR) / "bundled" / "dspace_migrator_fixture_bundled_a.so";
+    dspace::PluginInstaller installer(s.dir, 0700, s.loaded);
+    installer.install(fs::path(DSPACE_TEST_FIXTURE_DIR) / "bundles" / "fixture_bundle-1.0.0.tar.zst", false);
+    REQUIRE(dspace::bundle_of(s.dir / bundled.filename()) == "fixture_bundle");
+    CHECK_THROWS_WITH(installer.install(bundled, false), Contains("installed by bundle 'fixture_bundle'"));
+    installer.install(bundled, true);
+    CHECK(dspace::bundle_of(s.dir / bundled.filename()).empty());
+    CHECK(dspace::bundle_of(s.dir / "dspace_snapshotter_fixture_bundled_b.so") == "fixture_bundle");
+    auto removed = installer.remove("fixture_bundle");
+    CHECK(removed.removed == std::vector<fs::path>{s.dir / "dspace_snapshotter_fixture_bundled_b.so"});
+    CHECK(fs::is_regular_file(s.dir / bundled.filename()));
+}
