@@ -67,7 +67,7 @@ int plugins_list(Context &context, const std::vector<std::string> &args) {
                        "(built for another SDK or toolchain) or failed, with the reason and how to fix it.";
     std::string names_kind;
     spec.options.add_options()("json", "print a JSON array of {kind, name, version, sdk, path, status, reason, bundle}")(
-        "names", po::value(&names_kind), "print the names of the loaded objects of KIND (flavour, migrator, snapshotter), one a line");
+        "names", po::value(&names_kind)->value_name("KIND"), "print the names of the loaded objects of KIND (flavour, migrator, snapshotter), one a line");
     po::variables_map vm;
     if (!parse_verb("plugins", spec, args, vm)) return exit_ok;
 
