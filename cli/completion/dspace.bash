@@ -5,10 +5,10 @@ _dspace() {
     local verbs="setup config plugins create list status start stop pause resume rm copy snapshot rollback env exec shell logs"
     local globals="--help --version --verbose --quiet --plugin --plugin-dir"
     verb=""
-    local i
+    local i plugin_args=()
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --plugin|--plugin-dir) ((i++)) ;;
+            --plugin|--plugin-dir) plugin_args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++)) ;;
             -*) ;;
             *) verb=${COMP_WORDS[i]}; break ;;
         esac
@@ -16,6 +16,10 @@ _dspace() {
     case $prev in
         --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur")); return ;;
         --plugin-dir|--folder) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        # Plugin names come from what dspace loads (third-party plugins included), never a fixed list.
+        --flavour|-f) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names flavour 2>/dev/null)" -- "$cur")); return ;;
+        --snapshotter) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names snapshotter 2>/dev/null)" -- "$cur")); return ;;
+        --migrator) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
     esac
     if [[ -z $verb ]]; then
         if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$globals" -- "$cur"))
@@ -29,7 +33,10 @@ _dspace() {
     case $verb in
         config) COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
         snapshot) COMPREPLY=($(compgen -W "ls inspect rm cp verify $(ls "${DSPACE_HOME:-$HOME/.dataspace}/spaces" 2>/dev/null)" -- "$cur")) ;;
-        setup|plugins) ;;
+        plugins)
+            if [[ $prev == install ]]; then COMPREPLY=($(compgen -f -- "$cur"))
+            elif [[ $prev == plugins ]]; then COMPREPLY=($(compgen -W "install rm" -- "$cur")); fi ;;
+        setup) ;;
         *)
             local home=${DSPACE_HOME:-$HOME/.dataspace}
             local spaces=$(ls "$home/spaces" 2>/dev/null)

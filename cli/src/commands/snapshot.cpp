@@ -1,6 +1,7 @@
 // `dspace snapshot NAME SNAP` and its sub-verbs ls, inspect, rm, cp, verify.
 #include "../command.hpp"
 #include "../output.hpp"
+#include "../plugin_names.hpp"
 #include "snapshot_services.hpp"
 
 #include <dspace/core/duration.hpp>
@@ -32,7 +33,8 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
 
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot NAME SNAP [--snapshotter rsync|tar|pg_dump] [--online] [-m MESSAGE] [--force]\n"
+    spec.usage = "dspace snapshot NAME SNAP [--snapshotter " + loaded_names_text(context, "snapshotter") +
+                 "] [--online] [-m MESSAGE] [--force]\n"
                  "       dspace snapshot ls|inspect|rm|cp|prune|verify ... (see `dspace snapshot ls --help` ...)";
     spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
                        "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
@@ -40,7 +42,8 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
     spec.options.add_options()
         ("space", po::value(&options.space)->required(), "the space")
         ("snap", po::value(&options.name)->required(), "the snapshot's name")
-        ("snapshotter", po::value(&options.snapshotter), "rsync, tar or pg_dump (default: config snapshots.default_snapshotter, else rsync)")
+        ("snapshotter", po::value(&options.snapshotter), ("one of the loaded snapshotters: " + loaded_names_text(context, "snapshotter", ", ") +
+                                                      " (default: config snapshots.default_snapshotter, else rsync)").c_str())
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
         ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name");

@@ -1,6 +1,7 @@
 // dspace create | list | status | start | stop | pause | resume | rm: the life of a space.
 #include "../command.hpp"
 #include "../output.hpp"
+#include "../plugin_names.hpp"
 #include "snapshot_services.hpp"
 #include "space_common.hpp"
 
@@ -66,7 +67,7 @@ std::string human_size(std::uint64_t bytes) {
 
 int run_create(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace create NAME --flavour postgres|mysql [--version V] [--port N] [options]";
+    spec.usage = "dspace create NAME --flavour " + loaded_names_text(context, "flavour") + " [--version V] [--port N] [options]";
     spec.description =
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
         "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
@@ -76,7 +77,7 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     std::string from_snapshot;
     spec.options.add_options()
         ("name", po::value(&options.name)->required(), "the space's name")
-        ("flavour,f", po::value(&options.flavour), "database engine: postgres or mysql (`dspace plugins` lists them)")
+        ("flavour,f", po::value(&options.flavour), ("database engine, one of the loaded flavours: " + loaded_names_text(context, "flavour", ", ")).c_str())
         ("from-snapshot", po::value(&from_snapshot), "SPACE/SNAP: start from that snapshot's data, with its flavour, version and credentials")
         ("version", po::value(&options.version), "server version (default: the newest installed)")
         ("port,p", po::value(&options.port), "TCP port (default: a free one)")

@@ -57,7 +57,7 @@ std::optional<Checked> open_and_check(const std::filesystem::path &file, PluginR
     switch (lookup.verdict) {
     case ElfLookup::exported: break;
     case ElfLookup::not_shared_object:
-        reject(record, PluginStatus::failed, msg::not_shared_object(lookup.found), "remove the file from the plugin directory");
+        reject(record, PluginStatus::failed, msg::not_shared_object(lookup.found), msg::not_shared_object_hint);
         return std::nullopt;
     case ElfLookup::other_platform:
         reject(record, PluginStatus::incompatible, msg::other_platform(lookup.found), msg::rebuild_hint);

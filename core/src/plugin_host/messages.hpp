@@ -12,6 +12,7 @@ inline const std::string rebuild_hint =
     "rebuild the plugin against the installed dspace SDK (find_package(dspace_sdk)) with the same compiler, or remove the file";
 
 inline std::string not_shared_object(const std::string &found) { return "not a shared object (" + found + ")"; }
+inline const std::string not_shared_object_hint = "remove the file from the plugin directory";
 inline std::string other_platform(const std::string &found) { return "built for another platform (" + found + ")"; }
 inline std::string no_entry_point() { return "not a dspace plugin: it does not export dspace_plugin_entry()"; }
 inline std::string null_descriptor() { return "dspace_plugin_entry() returned no descriptor"; }

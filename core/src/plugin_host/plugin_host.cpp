@@ -63,9 +63,14 @@ struct Registry {
         for (const auto &[name, entry] : entries) out.push_back(entry.object.get());
         return out;
     }
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        for (const auto &[name, entry] : entries) out.push_back(name);
+        return out;
+    }
     std::string names() const {
         std::string out;
-        for (const auto &[name, entry] : entries) out += (out.empty() ? "" : ", ") + name;
+        for (const auto &name : keys()) out += (out.empty() ? "" : ", ") + name;
         return out.empty() ? "none" : out;
     }
 };
@@ -337,6 +342,12 @@ sdk::Snapshotter &PluginHost::snapshotter(const std::string &name) const {
 std::vector<sdk::Flavour *> PluginHost::flavours() const { return impl_->flavours.all(); }
 std::vector<sdk::Migrator *> PluginHost::migrators() const { return impl_->migrators.all(); }
 std::vector<sdk::Snapshotter *> PluginHost::snapshotters() const { return impl_->snapshotters.all(); }
+std::vector<std::string> PluginHost::loaded_names(const std::string &kind) const {
+    if (kind == "flavour") return impl_->flavours.keys();
+    if (kind == "migrator") return impl_->migrators.keys();
+    if (kind == "snapshotter") return impl_->snapshotters.keys();
+    return {};
+}
 
 void *PluginHost::find_capability(const std::string &owner, sdk::CapabilityId id) const {
     const char *kind = capability_kind(id);

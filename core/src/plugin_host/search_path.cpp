@@ -2,6 +2,7 @@
 #include <dspace/core/config.hpp>
 #include <dspace/core/paths.hpp>
 #include <dspace/core/plugin_host.hpp>
+#include <dspace/core/plugin_install.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -20,8 +21,15 @@ std::filesystem::path executable_dir() {
 
 } // namespace
 
+std::filesystem::path user_plugin_dir(const Paths &paths) { return paths.plugins_dir() / DSPACE_SDK_ABI_MAJOR_TEXT; }
+
+std::filesystem::path system_plugin_dir() {
+    auto exe = executable_dir();
+    if (exe.empty()) return DSPACE_INSTALL_PLUGIN_DIR;
+    return (exe / ".." / "lib" / "dspace" / "plugins" / DSPACE_SDK_ABI_MAJOR_TEXT).lexically_normal();
+}
+
 std::vector<std::filesystem::path> plugin_search_dirs(const PluginSearchOptions &options, const Config &config, const Paths &paths) {
-    const std::string major = DSPACE_SDK_ABI_MAJOR_TEXT;
     std::vector<std::filesystem::path> dirs = options.dirs;
     if (const char *env = std::getenv("DSPACE_PLUGIN_PATH")) {
         std::stringstream split(env);
@@ -29,8 +37,8 @@ std::vector<std::filesystem::path> plugin_search_dirs(const PluginSearchOptions 
             if (!dir.empty()) dirs.emplace_back(dir);
     }
     for (const auto &dir : config.get_list("plugins.search_paths")) dirs.emplace_back(dir);
-    dirs.push_back(paths.plugins_dir() / major);
-    if (auto exe = executable_dir(); !exe.empty()) dirs.push_back((exe / ".." / "lib" / "dspace" / "plugins" / major).lexically_normal());
+    dirs.push_back(user_plugin_dir(paths));
+    if (!executable_dir().empty()) dirs.push_back(system_plugin_dir());
     dirs.emplace_back(DSPACE_INSTALL_PLUGIN_DIR);
 
     std::vector<std::filesystem::path> unique;

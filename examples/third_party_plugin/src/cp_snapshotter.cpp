@@ -1,5 +1,6 @@
 // A physical snapshotter that copies the data directory with `cp -a --reflink=auto`:
 // instant and space-free on copy-on-write file systems (btrfs, XFS, APFS-like), a plain copy elsewhere.
+// Built for SDK 1.1: it reports each copy with sdk::ProgressTask, which ends the task on every path out.
 #include <dspace/sdk/plugin.hpp>
 
 #include <memory>
@@ -12,6 +13,7 @@ namespace sdk = dspace::sdk;
 
 //! Copies the contents of from into to (which must exist) with cp, preserving owners, modes and times.
 sdk::Status copy_tree(sdk::Host &host, const std::string &from, const std::string &to) {
+    sdk::ProgressTask task(host.progress(), "cp: copying " + from, 0); // 0: the total is not known
     sdk::Command cp;
     cp.argv = {"cp", "-a", "--reflink=auto", "--", from + "/.", to};
     auto ran = host.processes().run(cp);

@@ -90,6 +90,8 @@ public:
     std::vector<sdk::Flavour *> flavours() const;                       //!< every loaded flavour
     std::vector<sdk::Migrator *> migrators() const;                     //!< every loaded migrator
     std::vector<sdk::Snapshotter *> snapshotters() const;               //!< every loaded snapshotter
+    //! The names of the loaded objects of kind ("flavour", "migrator", "snapshotter"), sorted; empty for another kind.
+    std::vector<std::string> loaded_names(const std::string &kind) const;
 
     //! The capability Cap (e.g. sdk::LogicalDump) of the loaded object called owner, or nullptr when its
     //! plugin does not provide it. Plugins built for SDK 1.0 get the host's adapters (LogicalDump).
