@@ -8,16 +8,36 @@ namespace dspace::cli {
 
 namespace {
 
+//! The names of the loaded plugins of kind ("flavour", "migrator" or "snapshotter", also plural).
+std::vector<std::string> loaded_names(PluginHost &host, std::string kind) {
+    if (!kind.empty() && kind.back() == 's') kind.pop_back();
+    std::vector<std::string> names;
+    auto add = [&](const auto &objects) {
+        for (const auto *object : objects) names.push_back(object->name());
+    };
+    if (kind == "flavour") add(host.flavours());
+    else if (kind == "migrator") add(host.migrators());
+    else if (kind == "snapshotter") add(host.snapshotters());
+    else throw UsageError("--names takes flavour, migrator or snapshotter, not '" + kind + "'");
+    return names;
+}
+
 int run_plugins(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace plugins [--json]";
+    spec.usage = "dspace plugins [--json | --names KIND]";
     spec.description = "Lists every plugin file found on the search path, in search order: loaded, incompatible\n"
                        "(built for another SDK or toolchain) or failed, with the reason and how to fix it.";
-    spec.options.add_options()("json", "print a JSON array of {kind, name, version, sdk, path, status, reason}");
+    std::string names_of;
+    spec.options.add_options()("json", "print a JSON array of {kind, name, version, sdk, path, status, reason}")(
+        "names", po::value(&names_of), "KIND: print only the names of the loaded flavours, migrators or snapshotters (for completion)");
     po::variables_map vm;
     if (!parse_verb("plugins", spec, args, vm)) return exit_ok;
 
     PluginHost &host = context.plugins();
+    if (vm.count("names")) {
+        for (const auto &name : loaded_names(host, names_of)) std::cout << name << "\n";
+        return exit_ok;
+    }
     if (vm.count("json")) {
         print_json_array(host.records(), [](JsonWriter &w, const auto &r) {
             json_field(w, "kind", r.kind);

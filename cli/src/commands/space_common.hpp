@@ -8,11 +8,17 @@
 
 namespace dspace::cli {
 
-//! A SpaceManager over the context's home, after making sure the home exists and cleaning what interrupted commands left.
+//! Removes the spaces whose TTL has passed (saying so on stderr) and starts the missing watchers of spaces
+//! with a TTL or an idle stop (commands/expiry.cpp).
+void keep_expiry(Context &context, SpaceManager &spaces);
+
+//! A SpaceManager over the context's home, after making sure the home exists, cleaning what interrupted
+//! commands left and enforcing expiries.
 inline SpaceManager open_spaces(Context &context) {
     context.ensure_home();
     SpaceManager spaces(context.host(), context.plugins());
     spaces.recover_leftovers();
+    keep_expiry(context, spaces);
     return spaces;
 }
 

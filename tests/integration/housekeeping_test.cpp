@@ -1,0 +1,94 @@
+// dspace cache, gc, the faster setup --check, and shell completion that asks dspace instead of guessing.
+#include "support.hpp"
+
+#include <dspace/core/process.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+using Catch::Matchers::Contains;
+using dspace_test::TestHome;
+
+namespace {
+
+const char *const pg_server = "/usr/lib/postgresql/15/bin/postgres";
+
+//! What the bash completion offers for the command line words (the last one being completed).
+std::string complete(const std::vector<std::string> &words) {
+    std::string array;
+    for (const auto &word : words) array += " '" + word + "'";
+    std::string script = "source " + std::string(DSPACE_TEST_SOURCE_DIR) + "/cli/completion/dspace.bash\n"
+                         "COMP_WORDS=(dspace" + array + ")\nCOMP_CWORD=${#COMP_WORDS[@]}\n((COMP_CWORD--))\n"
+                         "_dspace\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    dspace::ProcessRunnerImpl runner(nullptr);
+    dspace::sdk::Command command;
+    command.argv = {"/bin/bash", "-c", script};
+    command.env = {{"PATH", std::filesystem::path(DSPACE_TEST_BINARY).parent_path().string() + ":/usr/bin:/bin"}};
+    command.timeout = std::chrono::seconds(60);
+    auto ran = runner.run(command);
+    REQUIRE(ran.ok());
+    INFO(ran->err);
+    REQUIRE(ran->succeeded());
+    return ran->out;
+}
+
+} // namespace
+
+TEST_CASE("cache ls shows the template sizes; clear removes them and the next create rebuilds", "[everyday][housekeeping][postgres]") {
+    if (!dspace_test::have_program(pg_server)) return;
+    TestHome home;
+    CHECK_THAT(home.ok({"cache", "ls"}), Contains("no cached templates"));
+    home.ok({"create", "a", "--flavour", "postgres"});
+    CHECK_THAT(home.ok({"cache", "ls"}), Contains("postgres-15") && Contains("MiB"));
+    CHECK_THAT(home.ok({"cache", "ls", "--json"}), Contains("\"name\": \"postgres-15\""));
+    CHECK_THAT(home.ok({"cache", "clear"}), Contains("freed"));
+    CHECK(home.ok({"cache", "ls", "--json"}) == "[]\n");
+    home.ok({"create", "b", "--flavour", "postgres"});
+    CHECK(dspace_test::query(home, "b", "select 1") == "1");
+    CHECK_THAT(home.ok({"cache", "ls"}), Contains("postgres-15"));
+    CHECK(dspace_test::query(home, "a", "select 1") == "1"); // existing spaces do not need the cache
+}
+
+TEST_CASE("gc removes expired spaces and leftover template builds, and says what it freed", "[everyday][housekeeping][postgres]") {
+    if (!dspace_test::have_program(pg_server)) return;
+    TestHome home;
+    home.ok({"create", "keep", "--flavour", "postgres"});
+    auto leftover = home.path() / "cache" / "templates" / ".tmp-postgres-15-dead";
+    std::filesystem::create_directories(leftover);
+    std::ofstream(leftover / "PG_VERSION") << "15\n";
+    auto gc = home.ok({"gc"});
+    CHECK_THAT(gc, Contains("leftover cache/templates/.tmp-postgres-15-dead") && Contains("freed"));
+    CHECK_FALSE(std::filesystem::exists(leftover));
+    CHECK(std::filesystem::exists(home.path() / "cache" / "templates" / "postgres-15"));
+    CHECK(dspace_test::status_field(home, "keep", "status") == "running");
+}
+
+TEST_CASE("setup --check probes the tools in parallel", "[everyday][housekeeping]") {
+    TestHome home;
+    auto start = std::chrono::steady_clock::now();
+    auto check = home.run({"setup", "--check"});
+    auto took = std::chrono::steady_clock::now() - start;
+    CHECK((check.exit_code == 0 || check.exit_code == 1));
+    CHECK_THAT(check.out, Contains("postgres") && Contains("rsync"));
+    // Serially the probes took about 5 s (11 s on a loaded machine); in parallel as long as the slowest.
+    CHECK(took < std::chrono::seconds(6));
+}
+
+TEST_CASE("bash completion asks dspace for spaces, flavours, snapshots, formats and tools", "[everyday][completion][postgres]") {
+    TestHome home;
+    CHECK_THAT(complete({"cre"}), Contains("create"));
+    std::string flavours = complete({"create", "x", "--flavour", ""});
+    CHECK_THAT(flavours, Contains("postgres") && Contains("mysql"));
+    CHECK_THAT(complete({"env", "x", "--format", ""}), Contains("dotenv"));
+    CHECK_THAT(complete({"migrate", "x", "--tool", ""}), Contains("alembic") && Contains("liquibase"));
+    CHECK_THAT(complete({"snapshot", "x", "s", "--snapshotter", ""}), Contains("rsync"));
+    if (!dspace_test::have_program(pg_server)) return;
+    home.ok({"create", "alpha", "--flavour", "postgres"});
+    home.ok({"snapshot", "alpha", "before-migration"});
+    CHECK_THAT(complete({"status", "al"}), Contains("alpha"));
+    CHECK_THAT(complete({"rollback", "alpha", "--to", ""}), Contains("before-migration"));
+    CHECK_THAT(complete({"create", "beta", "--from-snapshot", ""}), Contains("alpha/before-migration"));
+}
