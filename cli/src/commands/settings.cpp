@@ -25,7 +25,7 @@ int run_set(Context &context, const std::vector<std::string> &args) {
     spec.options.add_options()
         ("name", po::value(&name)->required(), "the space")
         ("settings", po::value(&words)->multitoken(), "KEY=VALUE settings")
-        ("unset", po::value(&unset)->multitoken(), "remove the space's own value of KEY (back to the default)");
+        ("unset", po::value(&unset), "remove the space's own value of KEY, back to the default (repeatable)");
     spec.positional.add("name", 1).add("settings", -1);
     po::variables_map vm;
     if (!parse_verb("set", spec, args, vm)) return exit_ok;
