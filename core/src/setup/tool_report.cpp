@@ -1,3 +1,5 @@
+#include "probe_cache.hpp"
+
 #include <dspace/core/tool_report.hpp>
 
 #include <rapidjson/prettywriter.h>
@@ -103,12 +105,14 @@ void write_tool(Writer &w, const sdk::ToolProbe &tool) {
 
 ToolReport probe_tools(PluginHost &plugins, sdk::Host &host) {
     ToolReport report;
-    auto flavours = start_probes("flavour", plugins.flavours(), host);
-    auto migrators = start_probes("migrator", plugins.migrators(), host);
-    auto snapshotters = start_probes("snapshotter", plugins.snapshotters(), host);
+    ProbeCachingHost cached(host, std::filesystem::path(host.home_dir()) / "cache" / "tool-versions.json");
+    auto flavours = start_probes("flavour", plugins.flavours(), cached);
+    auto migrators = start_probes("migrator", plugins.migrators(), cached);
+    auto snapshotters = start_probes("snapshotter", plugins.snapshotters(), cached);
     collect(flavours, report);
     collect(migrators, report);
     collect(snapshotters, report);
+    cached.save();
     add_flavour_problems(report);
     add_unloaded(plugins.records(), report);
     return report;
