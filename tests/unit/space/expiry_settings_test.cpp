@@ -53,3 +53,30 @@ TEST_CASE("settings dspace manages, or of a flavour it cannot configure, are ref
     CHECK_THROWS_AS(check_settings("oracle", {{"x", "1"}}), UsageError);
     CHECK_NOTHROW(check_settings("oracle", {}));
 }
+
+TEST_CASE("settings and expiry survive space.json; older files without them still load", "[settings][expiry]") {
+    SpaceState s;
+    s.name = "db";
+    s.flavour = "postgres";
+    s.version = "15";
+    s.port = 5433;
+    s.user = "dspace";
+    s.database = "db";
+    s.settings = {{"work_mem", "8MB"}, {"application_name", "it's \"x\""}};
+    s.expires = "2030-01-01T00:00:00Z";
+    s.idle_stop_seconds = 600;
+    SpaceState back = state_from_json(state_to_json(s), "space.json");
+    CHECK(back.settings == s.settings);
+    CHECK(back.expires == s.expires);
+    CHECK(back.idle_stop_seconds == 600);
+
+    SpaceState old = state_from_json(R"({"name":"db","flavour":"postgres","version":"15","port":5433,"user":"u","database":"d"})",
+                                     "space.json");
+    CHECK(old.settings.empty());
+    CHECK(old.expires.empty());
+    CHECK(old.idle_stop_seconds == 0);
+    CHECK_THROWS_AS(state_from_json(R"({"name":"db","flavour":"postgres","version":"15","port":5433,"user":"u","database":"d",)"
+                                    R"("settings":[1]})",
+                                    "space.json"),
+                    Error);
+}
