@@ -1,6 +1,7 @@
 // dspace cache, gc, the faster setup --check, and shell completion that asks dspace instead of guessing.
 #include "support.hpp"
 
+#include <dspace/core/fs.hpp>
 #include <dspace/core/process.hpp>
 
 #include <catch2/catch.hpp>
@@ -52,15 +53,25 @@ TEST_CASE("cache ls shows the template sizes; clear removes them and the next cr
     CHECK(dspace_test::query(home, "a", "select 1") == "1"); // existing spaces do not need the cache
 }
 
-TEST_CASE("gc removes expired spaces and leftover template builds, and says what it freed", "[everyday][housekeeping][postgres]") {
+TEST_CASE("gc removes a space past its TTL and leftover template builds, and says what it freed", "[everyday][housekeeping][postgres]") {
     if (!dspace_test::have_program(pg_server)) return;
     TestHome home;
     home.ok({"create", "keep", "--flavour", "postgres"});
+    home.ok({"create", "old", "--flavour", "postgres"});
+    // Its TTL passed while no watcher ran (e.g. the machine was off): gc is the first command to see it.
+    auto state_file = home.path() / "spaces" / "old" / "space.json";
+    std::string state = dspace::fs::read_file(state_file);
+    auto at = state.find("\"expires\": \"\"");
+    REQUIRE(at != std::string::npos);
+    state.replace(at, 13, "\"expires\": \"2000-01-01T00:00:00Z\"");
+    std::ofstream(state_file) << state;
     auto leftover = home.path() / "cache" / "templates" / ".tmp-postgres-15-dead";
     std::filesystem::create_directories(leftover);
     std::ofstream(leftover / "PG_VERSION") << "15\n";
     auto gc = home.ok({"gc"});
-    CHECK_THAT(gc, Contains("leftover cache/templates/.tmp-postgres-15-dead") && Contains("freed"));
+    CHECK_THAT(gc, Contains("removed expired space old") && Contains("leftover cache/templates/.tmp-postgres-15-dead") &&
+                       Contains("freed"));
+    CHECK_FALSE(std::filesystem::exists(home.path() / "spaces" / "old"));
     CHECK_FALSE(std::filesystem::exists(leftover));
     CHECK(std::filesystem::exists(home.path() / "cache" / "templates" / "postgres-15"));
     CHECK(dspace_test::status_field(home, "keep", "status") == "running");
