@@ -1,46 +1,61 @@
-# bash completion for dspace: verbs, then the space names found in $DSPACE_HOME.
+# bash completion for dspace. Everything it offers comes from dspace itself (verbs from --help, spaces from
+# `dspace list --names`, flavours and tools from `dspace plugins --names`), so it sees the same home and plugins.
 _dspace() {
-    local cur prev verb words cword
+    local cur prev verb cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-    local verbs="setup config plugins create list status start stop pause resume rm copy snapshot rollback env exec shell logs"
     local globals="--help --version --verbose --quiet --plugin --plugin-dir"
+    local -a global_args=()
     verb=""
-    local i plugin_args=()
+    local i space=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --plugin|--plugin-dir) plugin_args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++)) ;;
+            --plugin|--plugin-dir) global_args+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); ((i++)) ;;
             -*) ;;
             *) verb=${COMP_WORDS[i]}; break ;;
         esac
     done
+    # The first word after the verb that is not an option (the space, for most verbs).
+    for ((i = i + 1; i < COMP_CWORD; i++)); do
+        case ${COMP_WORDS[i]} in
+            -*) ;;
+            *) space=${COMP_WORDS[i]}; break ;;
+        esac
+    done
+    local ds=(command dspace "${global_args[@]}")
     case $prev in
         --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur")); return ;;
         --plugin-dir|--folder) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        # Plugin names come from what dspace loads (third-party plugins included), never a fixed list.
-        --flavour|-f) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names flavour 2>/dev/null)" -- "$cur")); return ;;
-        --snapshotter) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names snapshotter 2>/dev/null)" -- "$cur")); return ;;
-        --migrator) COMPREPLY=($(compgen -W "$(dspace "${plugin_args[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
+        --flavour|-f) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names flavour 2>/dev/null)" -- "$cur")); return ;;
+        --snapshotter) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names snapshotter 2>/dev/null)" -- "$cur")); return ;;
+        --migrator) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
+        --tool) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "shell dotenv json" -- "$cur")); return ;;
+        --to|--snap|--snapshot)
+            local snaps=$("${ds[@]}" snapshot ls "$space" --json 2>/dev/null | sed -n 's/^ *"name": "\(.*\)",\{0,1\}$/\1/p')
+            COMPREPLY=($(compgen -W "$snaps" -- "$cur")); return ;;
+        --from-snapshot)
+            local pairs=$("${ds[@]}" snapshot ls 2>/dev/null | awk 'NR > 1 { print $1 "/" $2 }')
+            COMPREPLY=($(compgen -W "$pairs" -- "$cur")); return ;;
     esac
     if [[ -z $verb ]]; then
         if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W "$globals" -- "$cur"))
-        else COMPREPLY=($(compgen -W "$verbs" -- "$cur")); fi
+        else COMPREPLY=($(compgen -W "$("${ds[@]}" --help 2>/dev/null | awk '/^Verbs:/ { on = 1; next } /^$/ { on = 0 } on { print $1 }')" -- "$cur")); fi
         return
     fi
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "--help --json $(dspace "$verb" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+        COMPREPLY=($(compgen -W "--help $("${ds[@]}" "$verb" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
         return
     fi
+    local spaces=$("${ds[@]}" list --names 2>/dev/null)
     case $verb in
         config) COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
-        snapshot) COMPREPLY=($(compgen -W "ls inspect rm cp verify $(ls "${DSPACE_HOME:-$HOME/.dataspace}/spaces" 2>/dev/null)" -- "$cur")) ;;
+        cache) COMPREPLY=($(compgen -W "ls clear" -- "$cur")) ;;
+        snapshot) COMPREPLY=($(compgen -W "ls list inspect rm cp prune verify $spaces" -- "$cur")) ;;
         plugins)
             if [[ $prev == install ]]; then COMPREPLY=($(compgen -f -- "$cur"))
             elif [[ $prev == plugins ]]; then COMPREPLY=($(compgen -W "install rm" -- "$cur")); fi ;;
-        setup) ;;
-        *)
-            local home=${DSPACE_HOME:-$HOME/.dataspace}
-            local spaces=$(ls "$home/spaces" 2>/dev/null)
-            COMPREPLY=($(compgen -W "$spaces" -- "$cur")) ;;
+        setup|gc) ;;
+        *) COMPREPLY=($(compgen -W "$spaces" -- "$cur")) ;;
     esac
 }
 complete -F _dspace dspace

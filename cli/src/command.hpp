@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dspace/core/context.hpp>
+#include <dspace/core/error.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -34,6 +35,9 @@ struct VerbSpec {
 //! (exit 2, with a hint to run --help) on unknown options or bad values.
 bool parse_verb(const std::string &verb, VerbSpec &spec, const std::vector<std::string> &args, po::variables_map &vm);
 
+//! Prints "error: MESSAGE" and "hint: HINT" on stderr, with bytes that are not printable UTF-8 escaped.
+void print_error(const Error &error);
+
 //! The arguments after a literal "--" (passed through to another program), removed from args.
 std::vector<std::string> take_passthrough(std::vector<std::string> &args);
 
@@ -45,5 +49,8 @@ void add_space_commands(std::vector<Command> &table);    //!< create, list, stat
 void add_connect_commands(std::vector<Command> &table);  //!< shell, env, exec, logs
 void add_snapshot_commands(std::vector<Command> &table); //!< snapshot (ls, inspect, rm, cp, verify)
 void add_rollback_commands(std::vector<Command> &table); //!< rollback, copy
+void add_settings_commands(std::vector<Command> &table); //!< set
+void add_housekeeping_commands(std::vector<Command> &table); //!< cache, gc
+void add_expiry_commands(std::vector<Command> &table);   //!< _watch (hidden: a space's expiry watcher)
 
 } // namespace dspace::cli

@@ -2,6 +2,8 @@
 #include "command.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/printable.hpp>
+#include <dspace/core/suggest.hpp>
 #include <dspace/sdk/version.hpp>
 
 #include <spdlog/spdlog.h>
@@ -22,6 +24,7 @@ void print_help() {
                  "Usage: dspace [global options] VERB [options] [arguments]\n\n"
                  "Verbs:\n";
     for (const auto &command : commands()) {
+        if (command.summary.empty()) continue; // hidden: run by dspace itself
         std::string pad(std::max<size_t>(2, 12 - command.name.size()), ' ');
         std::cout << "  " << command.name << pad << command.summary << "\n";
     }
@@ -33,7 +36,7 @@ void print_help() {
                  "  --plugin FILE      load this plugin file (an error if it cannot be loaded)\n"
                  "  --plugin-dir DIR   look for plugins in DIR first (may be repeated)\n\n"
                  "Environment:\n"
-                 "  DSPACE_HOME        where state lives (default ~/.dataspace)\n"
+                 "  DSPACE_HOME        where state lives (default: /var/lib/dataspace as root, ~/.dataspace otherwise)\n"
                  "  DSPACE_PLUGIN_PATH more plugin directories, separated by ':'\n";
 }
 
@@ -72,8 +75,14 @@ int run(const std::vector<std::string> &args) {
     }
     const std::string &verb = args[verb_at];
     auto it = std::find_if(commands().begin(), commands().end(), [&](const auto &c) { return c.name == verb; });
-    if (it == commands().end())
-        throw dspace::UsageError("unknown verb '" + verb + "'", "run `dspace --help` to see the verbs");
+    if (it == commands().end()) {
+        std::vector<std::string> verbs;
+        for (const auto &command : commands())
+            if (!command.summary.empty()) verbs.push_back(command.name);
+        std::string guess = dspace::did_you_mean(verb, verbs);
+        throw dspace::UsageError("unknown verb '" + verb + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"),
+                                 "run `dspace --help` to see the verbs");
+    }
     std::vector<std::string> rest(args.begin() + static_cast<long>(verb_at) + 1, args.end());
     if (help) rest.insert(rest.begin(), "--help");
     dspace::Context context(options);
@@ -86,12 +95,11 @@ int main(int argc, char **argv) {
     try {
         return run(std::vector<std::string>(argv + 1, argv + argc));
     } catch (const dspace::Error &e) {
-        std::cerr << "error: " << e.what() << "\n";
-        if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
-        spdlog::debug("failed: {}", e.what());
+        dspace::cli::print_error(e);
+        spdlog::debug("failed: {}", dspace::printable(e.what()));
         return e.exit_code();
     } catch (const std::exception &e) {
-        std::cerr << "error: internal error: " << e.what() << "\n"
+        std::cerr << "error: internal error: " << dspace::printable(e.what()) << "\n"
                   << "hint: run again with -v, and report it with the log in $DSPACE_HOME/logs/dspace.log\n";
         return dspace::exit_failed;
     }

@@ -4,6 +4,8 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -13,6 +15,20 @@ namespace dspace::cli {
 
 //! The JSON writer every --json output uses.
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+//! bytes as "512 B", "34.3 MiB", "1.2 GiB".
+inline std::string human_size(std::uint64_t bytes) {
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) {
+        value /= 1024;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return text;
+}
 
 //! Runs write on a fresh writer and prints the document to stdout with a trailing newline.
 inline void print_json(const std::function<void(JsonWriter &)> &write) {

@@ -5,6 +5,7 @@
 #include <dspace/core/error.hpp>
 #include <dspace/core/lock.hpp>
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -16,14 +17,28 @@ namespace {
 
 const char *const config_usage = "dspace config get KEY | set KEY VALUE | unset KEY | list  [--json]";
 
-std::string key_value_json(const std::string &key, const std::string &value) {
+//! {"key": KEY, "value": VALUE} with VALUE as it is stored in config.json (a number stays a number, an
+//! object an object); empty when the key is not set.
+std::string key_value_json(Config &config, const std::string &key) {
+    rapidjson::Document whole;
+    whole.Parse(config.to_json().c_str());
+    const rapidjson::Value *node = &whole;
+    for (size_t start = 0; node;) {
+        size_t dot = key.find('.', start);
+        std::string part = key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        auto member = node->IsObject() ? node->FindMember(part.c_str()) : node->MemberEnd();
+        node = node->IsObject() && member != node->MemberEnd() ? &member->value : nullptr;
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    if (!node) return {};
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
     w.Key("key");
     w.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
     w.Key("value");
-    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    node->Accept(w);
     w.EndObject();
     return buffer.GetString();
 }
@@ -51,7 +66,7 @@ int config_get(Context &context, const std::string &key, bool json) {
     auto value = context.config().get(key);
     if (!value)
         throw Error("configuration key '" + key + "' is not set", "`dspace config list` shows the keys that are set");
-    std::cout << (json ? key_value_json(key, *value) : *value) << "\n";
+    std::cout << (json ? key_value_json(context.config(), key) : *value) << "\n";
     return exit_ok;
 }
 

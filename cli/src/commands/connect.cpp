@@ -16,11 +16,22 @@ namespace dspace::cli {
 
 namespace {
 
-//! Loads a space and insists that its server runs.
+//! The exit code of `dspace exec` when its program is not found, as shells use.
+constexpr int exit_command_not_found = 127;
+
+//! Tells on stderr that the space is paused, so a command that seems to hang is explained.
+void warn_if_paused(SpaceManager &spaces, const SpaceState &state) {
+    if (spaces.status(state) == SpaceStatus::paused)
+        std::cerr << "dspace: space '" << state.name << "' is paused; the command will wait until `dspace resume " << state.name
+                  << "`\n";
+}
+
+//! Loads a space and insists that its server runs (warning when it is paused).
 SpaceState running_space(SpaceManager &spaces, const std::string &name) {
     SpaceState state = spaces.load(name);
     if (spaces.status(state) == SpaceStatus::stopped)
         throw Error("space '" + name + "' is not running", "start it with `dspace start " + name + "`");
+    warn_if_paused(spaces, state);
     return state;
 }
 
@@ -74,6 +85,9 @@ int run_exec(Context &context, const std::vector<std::string> &args) {
     if (passthrough.empty()) throw UsageError("dspace exec needs a command after --", "e.g. dspace exec " + name + " -- env");
     SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState state = spaces.load(name);
+    if (context.host().processes().find_program(passthrough.front(), {}).empty())
+        throw Error("command not found: " + passthrough.front(), "check its spelling and PATH", exit_command_not_found);
+    warn_if_paused(spaces, state);
     sdk::Command command;
     command.argv = passthrough;
     command.env = space_environment(spaces, state);

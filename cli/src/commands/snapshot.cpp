@@ -6,6 +6,8 @@
 
 #include <dspace/core/duration.hpp>
 #include <dspace/core/error.hpp>
+#include <dspace/core/names.hpp>
+#include <dspace/core/suggest.hpp>
 
 #include <iostream>
 #include <map>
@@ -215,13 +217,28 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
     return exit_failed;
 }
 
+//! Throws UsageError when word is no space but one typo away from a sub-verb ("snapshot lst").
+template <typename SubVerbs>
+void reject_mistyped_sub_verb(Context &context, const std::string &word, const SubVerbs &sub_verbs) {
+    std::error_code ec;
+    if (word.empty() || word[0] == '-') return;
+    if (name_problem(word).empty() && std::filesystem::exists(context.paths().spaces_dir() / word, ec)) return;
+    std::vector<std::string> names;
+    for (const auto &[name, run] : sub_verbs) names.push_back(name);
+    std::string guess = did_you_mean(word, names);
+    if (!guess.empty())
+        throw UsageError("dspace snapshot: no space or sub-verb '" + word + "'; did you mean '" + guess + "'?",
+                         "run `dspace snapshot --help`");
+}
+
 int run_snapshot(Context &context, const std::vector<std::string> &args) {
     static const std::map<std::string, int (*)(Context &, const std::vector<std::string> &)> sub_verbs{
-        {"ls", snapshot_ls}, {"inspect", snapshot_inspect}, {"rm", snapshot_rm}, {"cp", snapshot_cp}, {"verify", snapshot_verify},
-        {"prune", snapshot_prune}};
+        {"ls", snapshot_ls},     {"list", snapshot_ls},       {"inspect", snapshot_inspect}, {"rm", snapshot_rm},
+        {"cp", snapshot_cp},     {"verify", snapshot_verify}, {"prune", snapshot_prune}};
     if (!args.empty()) {
         auto it = sub_verbs.find(args.front());
         if (it != sub_verbs.end()) return it->second(context, std::vector<std::string>(args.begin() + 1, args.end()));
+        reject_mistyped_sub_verb(context, args.front(), sub_verbs);
     }
     return snapshot_take(context, args);
 }

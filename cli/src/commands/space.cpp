@@ -7,7 +7,11 @@
 
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
+#include <dspace/core/expiry.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/names.hpp>
+#include <dspace/core/printable.hpp>
+#include <dspace/core/server_settings.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -16,6 +20,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
+#include <unistd.h>
 
 namespace dspace::cli {
 
@@ -49,20 +54,32 @@ void write_space(Writer &w, SpaceManager &spaces, const SpaceState &s) {
     w.Key("size_bytes");
     w.Uint64(fs::tree_size(spaces.data_dir(s.name)));
     json_field(w, "created", s.created);
+    json_field(w, "expires", s.expires);
+    w.Key("idle_stop_seconds");
+    w.Uint64(s.idle_stop_seconds);
+    w.Key("settings");
+    w.StartObject();
+    for (const auto &[key, value] : s.settings) json_field(w, key.c_str(), value);
+    w.EndObject();
     w.EndObject();
 }
 
-std::string human_size(std::uint64_t bytes) {
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = static_cast<double>(bytes);
-    int unit = 0;
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
+//! When a space ends by itself: "2024-05-01T12:00:00Z (in 1h59m)", "stops after 10m idle", both, or "-".
+std::string expiry_text(const SpaceState &s) {
+    std::string text;
+    if (!s.expires.empty()) {
+        long long left = seconds_until(s.expires);
+        text = s.expires + (left > 0 ? " (in " + format_duration(static_cast<unsigned long long>(left)) + ")" : " (due)");
     }
-    char text[32];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return text;
+    if (s.idle_stop_seconds > 0) text += (text.empty() ? "" : "; ") + std::string("stops after ") + format_duration(s.idle_stop_seconds) + " idle";
+    return text.empty() ? "-" : text;
+}
+
+//! The settings as "key = value" lines for status, or "-".
+std::string settings_text(const SpaceState &s) {
+    std::string text;
+    for (const auto &[key, value] : s.settings) text += (text.empty() ? "" : "\n          ") + key + " = " + value;
+    return text.empty() ? "-" : text;
 }
 
 int run_create(Context &context, const std::vector<std::string> &args) {
@@ -72,12 +89,14 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
         "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
         "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
-        "of the space. The password is random unless --password is given.";
+        "of the space. The password is random unless --password is given. --set writes server settings;\n"
+        "--ttl and --idle-stop make the space end by itself (a background watcher enforces them).";
     CreateOptions options;
-    std::string from_snapshot;
+    std::string from_snapshot, ttl, idle_stop;
+    std::vector<std::string> settings;
     spec.options.add_options()
         ("name", po::value(&options.name)->required(), "the space's name")
-        ("flavour,f", po::value(&options.flavour), ("database engine, one of the loaded flavours: " + loaded_names_text(context, "flavour", ", ")).c_str())
+        ("flavour,f", po::value(&options.flavour), ("database engine, one of the loaded flavours: " + loaded_names_text(context, "flavour", ", ") + " (mariadb: mysql)").c_str())
         ("from-snapshot", po::value(&from_snapshot), "SPACE/SNAP: start from that snapshot's data, with its flavour, version and credentials")
         ("version", po::value(&options.version), "server version (default: the newest installed)")
         ("port,p", po::value(&options.port), "TCP port (default: a free one)")
@@ -85,30 +104,50 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         ("initial-database", po::value(&options.database), "the database to create (default: the space's name)")
         ("user", po::value(&options.user), "the database user to create (default: dspace)")
         ("password", po::value(&options.password), "its password (default: random)")
-        ("listen", po::value(&options.listen_address), "address to listen on (default: 127.0.0.1)");
+        ("listen", po::value(&options.listen_address), "address to listen on (default: 127.0.0.1)")
+        ("set", po::value(&settings), "KEY=VALUE: a server setting (repeatable); see `dspace set --help`")
+        ("ttl", po::value(&ttl), "remove the space this long after creation, e.g. 30m, 2h, 7d")
+        ("idle-stop", po::value(&idle_stop), "stop the space after this long with no client connected, e.g. 10m");
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("create", spec, args, vm)) return exit_ok;
+    options.settings = parse_settings(settings);
+    if (vm.count("ttl")) options.ttl_seconds = parse_duration(ttl, "--ttl");
+    if (vm.count("idle-stop")) options.idle_stop_seconds = parse_duration(idle_stop, "--idle-stop");
     if (vm.count("port") && vm.count("expose-port")) throw UsageError("give --port or --expose-port, not both");
     if (options.flavour.empty() && from_snapshot.empty())
-        throw UsageError("dspace create: the option '--flavour' is required", "run `dspace create --help` for its options");
+        throw UsageError("missing --flavour; usage: " + spec.usage, "run `dspace create --help` for its options");
+    if (!from_snapshot.empty())
+        for (const char *taken_from_snapshot : {"initial-database", "user", "password"})
+            if (vm.count(taken_from_snapshot))
+                throw UsageError(std::string("--") + taken_from_snapshot + " cannot be used with --from-snapshot",
+                                 "a space made from a snapshot keeps the snapshot's database, user and password; leave it out");
+    if (!options.flavour.empty()) options.flavour = context.plugins().flavour(options.flavour).name(); // "mariadb" is "mysql"
     SpaceManager spaces = open_spaces(context);
     SpaceState state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
+    keep_expiry(context, spaces);
     std::cout << "created space '" << state.name << "' (" << state.flavour << " " << state.version << ") on port " << state.port
               << "\n" << masked_url(spaces, state) << "\n";
+    if (has_expiry(state)) std::cout << "expires: " << expiry_text(state) << "\n";
     return exit_ok;
 }
 
 int run_list(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace list [--json]";
-    spec.description = "Lists the spaces with their status (running, paused or stopped), port and data size.";
-    spec.options.add_options()("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes,\n"
-                                       "created; a space whose state file is damaged has only name, status \"damaged\" and error");
+    spec.usage = "dspace list [--json | --names]";
+    spec.description = "Lists the spaces with their status (running, paused or stopped), port, data size and expiry.";
+    spec.options.add_options()
+        ("json", "print a JSON array of objects: name, flavour, version, status, port, pid, data_dir, size_bytes, created,\n"
+                 "expires, idle_stop_seconds, settings; a space whose state file is damaged has only name, status \"damaged\" and error")
+        ("names", "print only the names, one a line (for shell completion)");
     po::variables_map vm;
     if (!parse_verb("list", spec, args, vm)) return exit_ok;
     SpaceManager spaces = open_spaces(context, Access::read_only);
     auto all = spaces.entries();
+    if (vm.count("names")) {
+        for (const auto &entry : all) std::cout << entry.name << "\n";
+        return exit_ok;
+    }
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
         Writer w(buffer);
@@ -133,11 +172,11 @@ int run_list(Context &context, const std::vector<std::string> &args) {
         return exit_ok;
     }
     std::cout << std::left << std::setw(20) << "NAME" << std::setw(10) << "FLAVOUR" << std::setw(9) << "VERSION" << std::setw(9)
-              << "STATUS" << std::setw(7) << "PORT" << std::setw(11) << "SIZE" << "CREATED\n";
+              << "STATUS" << std::setw(7) << "PORT" << std::setw(11) << "SIZE" << std::setw(22) << "CREATED" << "EXPIRES\n";
     bool any_damaged = false;
     for (const auto &entry : all) {
         if (!entry.state) {
-            std::cout << std::setw(20) << entry.name << std::setw(10) << "-" << std::setw(9) << "-" << std::setw(9) << "damaged"
+            std::cout << std::setw(20) << printable(entry.name) << std::setw(10) << "-" << std::setw(9) << "-" << std::setw(9) << "damaged"
                       << entry.damage << "\n";
             any_damaged = true;
             continue;
@@ -145,7 +184,7 @@ int run_list(Context &context, const std::vector<std::string> &args) {
         const SpaceState &s = *entry.state;
         std::cout << std::setw(20) << s.name << std::setw(10) << s.flavour << std::setw(9) << s.version << std::setw(9)
                   << to_string(spaces.status(s)) << std::setw(7) << s.port << std::setw(11)
-                  << human_size(fs::tree_size(spaces.data_dir(s.name))) << s.created << "\n";
+                  << human_size(fs::tree_size(spaces.data_dir(s.name))) << std::setw(22) << s.created << expiry_text(s) << "\n";
     }
     if (any_damaged) std::cerr << "hint: a damaged space can be removed with `dspace rm --force NAME`\n";
     return exit_ok;
@@ -154,7 +193,8 @@ int run_list(Context &context, const std::vector<std::string> &args) {
 int run_status(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace status NAME [--json]";
-    spec.description = "Shows one space: status, port, pid, data directory, size, and its connection URL (password masked).";
+    spec.description = "Shows one space: status, port, pid, data directory, size, expiry, its own server settings and its\n"
+                       "connection URL (password masked).";
     std::string name;
     spec.options.add_options()("name", po::value(&name)->required(), "the space")("json", "print one JSON object (keys as in `dspace list --json`)");
     spec.positional.add("name", 1);
@@ -178,6 +218,8 @@ int run_status(Context &context, const std::vector<std::string> &args) {
               << "data_dir: " << spaces.data_dir(s.name).string() << "\n"
               << "size:     " << human_size(fs::tree_size(spaces.data_dir(s.name))) << "\n"
               << "created:  " << s.created << "\n"
+              << "expires:  " << expiry_text(s) << "\n"
+              << "settings: " << settings_text(s) << "\n"
               << "url:      " << masked_url(spaces, s) << "\n";
     return exit_ok;
 }
@@ -190,8 +232,7 @@ int for_each_space(SpaceManager &, const std::vector<std::string> &names, Action
         try {
             action(name);
         } catch (const Error &e) {
-            std::cerr << "error: " << e.what() << "\n";
-            if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+            print_error(e);
             result = std::max(result, e.exit_code()); // a bad name stays a usage error (2)
         }
     }
@@ -210,13 +251,15 @@ int run_simple(Context &context, const std::vector<std::string> &args, const std
     po::variables_map vm;
     if (!parse_verb(verb, spec, args, vm)) return exit_ok;
     SpaceManager spaces = open_spaces(context);
-    return for_each_space(spaces, names, [&](const std::string &name) {
+    int result = for_each_space(spaces, names, [&](const std::string &name) {
         if (verb == "start") spaces.start(name);
         else if (verb == "stop") spaces.stop(name, vm.count("immediate") > 0);
         else if (verb == "pause") spaces.pause(name);
         else spaces.resume(name);
         std::cout << verb << (verb == "stop" ? "ped" : verb.back() == 'e' ? "d" : "ed") << " " << name << "\n";
     });
+    if (verb == "start") keep_expiry(context, spaces); // a space with --idle-stop is watched again
+    return result;
 }
 
 int run_start(Context &c, const std::vector<std::string> &a) {
@@ -232,17 +275,50 @@ int run_resume(Context &c, const std::vector<std::string> &a) {
     return run_simple(c, a, "resume", "Thaws paused spaces; queries sent meanwhile complete.");
 }
 
+//! Throws Error listing every name that rm cannot remove (not a valid name, no such space, damaged without
+//! --force), so that nothing is removed when any name is wrong.
+void check_removable(SpaceManager &spaces, const std::vector<std::string> &names, bool force) {
+    std::string problems;
+    for (const auto &name : names) {
+        try {
+            validate_name(name, "space");
+            std::error_code ec;
+            bool damaged_but_present = force && std::filesystem::is_directory(spaces.space_dir(name), ec);
+            if (!damaged_but_present) spaces.load(name);
+        } catch (const Error &e) {
+            problems += (problems.empty() ? "" : "; ") + std::string(e.what());
+        }
+    }
+    if (!problems.empty())
+        throw Error(problems + "; nothing was removed", "`dspace list` shows the spaces; --force also removes damaged ones");
+}
+
+//! On a terminal, asks whether to remove names; true when the answer is yes. Elsewhere true without asking.
+bool confirm_remove_all(const std::vector<std::string> &names) {
+    if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO)) return true;
+    std::string list;
+    for (const auto &name : names) list += (list.empty() ? "" : ", ") + name;
+    std::cerr << "remove " << names.size() << " space" << (names.size() == 1 ? "" : "s") << " (" << printable(list)
+              << ") and their data? [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
 int run_rm(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace rm NAME... | --all  [--force] [--purge]";
+    spec.usage = "dspace rm NAME... | --all  [--force] [--yes] [--purge]";
     spec.description =
         "Stops spaces and deletes them with their data directories. Their snapshots stay unless --purge is given.\n"
-        "--force stops the server immediately and also removes a space whose state is damaged.";
+        "Every name is checked first: when one is wrong, nothing is removed. On a terminal, --all asks first\n"
+        "unless --yes or --force is given. --force stops the server immediately and also removes a space whose\n"
+        "state is damaged.";
     std::vector<std::string> names;
     spec.options.add_options()
         ("names", po::value(&names)->multitoken(), "the spaces")
         ("all", "remove every space")
-        ("force", "stop immediately; remove damaged spaces too")
+        ("yes,y", "do not ask before removing every space")
+        ("force", "stop immediately; remove damaged spaces too; do not ask")
         ("purge", "also delete the spaces' snapshots (with --all: every snapshot, also of spaces removed before)");
     spec.positional.add("names", -1);
     po::variables_map vm;
@@ -250,8 +326,24 @@ int run_rm(Context &context, const std::vector<std::string> &args) {
     bool all = vm.count("all") > 0;
     if (all == !names.empty()) throw UsageError("dspace rm takes space names or --all", "run `dspace rm --help`");
     SpaceManager spaces = open_spaces(context);
-    if (all) names = spaces.names();
     bool force = vm.count("force") > 0, purge = vm.count("purge") > 0;
+    if (all) {
+        names = spaces.names();
+        if (names.empty() && !purge) {
+            std::cout << "no spaces to remove\n";
+            return exit_ok;
+        }
+        if (!names.empty() && !force && !vm.count("yes") && !confirm_remove_all(names)) {
+            std::cerr << "nothing removed\n";
+            return exit_failed;
+        }
+    } else {
+        std::vector<std::string> unique;
+        for (const auto &name : names)
+            if (std::find(unique.begin(), unique.end(), name) == unique.end()) unique.push_back(name);
+        names = unique;
+        check_removable(spaces, names, force);
+    }
     SnapshotService snapshots(context.host(), context.plugins(), spaces);
     int rc = for_each_space(spaces, names, [&](const std::string &name) {
         spaces.remove(name, force);

@@ -11,12 +11,17 @@ namespace dspace::cli {
 //! Whether a verb may create $DSPACE_HOME: read-only verbs create nothing when it is missing.
 enum class Access { read_only, changes };
 
-//! A SpaceManager over the context's home, after making sure the home exists (unless access is read_only) and
-//! cleaning what interrupted commands left.
+//! Removes the spaces whose TTL has passed (saying so on stderr) and starts the missing watchers of spaces
+//! with a TTL or an idle stop (commands/expiry.cpp).
+void keep_expiry(Context &context, SpaceManager &spaces);
+
+//! A SpaceManager over the context's home, after making sure the home exists (unless access is read_only),
+//! cleaning what interrupted commands left and enforcing expiries.
 inline SpaceManager open_spaces(Context &context, Access access = Access::changes) {
     if (access == Access::changes) context.ensure_home();
     SpaceManager spaces(context.host(), context.plugins());
     spaces.recover_leftovers();
+    keep_expiry(context, spaces);
     return spaces;
 }
 

@@ -87,7 +87,7 @@ void require_known_config_key(std::string_view key) {
     std::string known;
     for (const auto &p : patterns) known += (known.empty() ? "" : ", ") + p;
     throw UsageError("unknown configuration key '" + std::string(key) + "'",
-                     (suggestion.empty() ? "" : suggestion + " ") + "known keys: " + known);
+                     (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "known keys: " + known);
 }
 
 } // namespace dspace

@@ -3,6 +3,7 @@
 #include "messages.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/suggest.hpp>
 #include <dspace/core/plugin_host.hpp>
 #include <dspace/sdk/registrar.hpp>
 
@@ -183,7 +184,9 @@ bool already_recorded(const std::vector<PluginRecord> &records, const std::files
 template <typename T>
 T &require(const Registry<T> &registry, const std::string &name, const char *kind) {
     if (T *found = registry.find(name)) return *found;
-    throw Error(std::string("unknown ") + kind + " '" + name + "' (available: " + registry.names() + ")",
+    std::string guess = did_you_mean(name, registry.keys());
+    throw Error(std::string("unknown ") + kind + " '" + name + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                    " (available: " + registry.names() + ")",
                 "run `dspace plugins` to see every plugin found and why any failed to load");
 }
 
@@ -331,8 +334,23 @@ void PluginHost::load(const PluginSearchOptions &options, const std::vector<std:
 const std::vector<PluginRecord> &PluginHost::records() const { return impl_->records; }
 const std::vector<std::filesystem::path> &PluginHost::scanned_dirs() const { return impl_->scanned; }
 
-sdk::Flavour *PluginHost::try_flavour(const std::string &name) const { return impl_->flavours.find(name); }
-sdk::Flavour &PluginHost::flavour(const std::string &name) const { return require(impl_->flavours, name, "flavour"); }
+namespace {
+//! The flavour name users may type instead of name's own ("mariadb" for "mysql"), or name itself.
+std::string flavour_alias(const std::string &name) {
+    static const std::map<std::string, std::string> aliases{{"mariadb", "mysql"}, {"postgresql", "postgres"}};
+    auto it = aliases.find(name);
+    return it == aliases.end() ? name : it->second;
+}
+} // namespace
+
+sdk::Flavour *PluginHost::try_flavour(const std::string &name) const {
+    sdk::Flavour *found = impl_->flavours.find(name);
+    return found ? found : impl_->flavours.find(flavour_alias(name));
+}
+sdk::Flavour &PluginHost::flavour(const std::string &name) const {
+    if (sdk::Flavour *found = try_flavour(name)) return *found;
+    return require(impl_->flavours, name, "flavour");
+}
 sdk::Migrator *PluginHost::try_migrator(const std::string &name) const { return impl_->migrators.find(name); }
 sdk::Migrator &PluginHost::migrator(const std::string &name) const { return require(impl_->migrators, name, "migrator"); }
 sdk::Snapshotter *PluginHost::try_snapshotter(const std::string &name) const { return impl_->snapshotters.find(name); }

@@ -1,9 +1,12 @@
+#include "probe_cache.hpp"
+
 #include <dspace/core/tool_report.hpp>
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
 #include <exception>
+#include <future>
 
 namespace dspace {
 
@@ -27,9 +30,18 @@ PluginToolReport probe_one(const char *kind, Plugin &plugin, sdk::Host &host) {
     return entry;
 }
 
+//! Starts probing every object at once (each probe mostly waits for `TOOL --version`).
 template <typename Plugin>
-void probe_all(const char *kind, const std::vector<Plugin *> &objects, sdk::Host &host, ToolReport &report) {
-    for (Plugin *object : objects) report.plugins.push_back(probe_one(kind, *object, host));
+std::vector<std::future<PluginToolReport>> start_probes(const char *kind, const std::vector<Plugin *> &objects, sdk::Host &host) {
+    std::vector<std::future<PluginToolReport>> probes;
+    for (Plugin *object : objects)
+        probes.push_back(std::async(std::launch::async, [kind, object, &host] { return probe_one(kind, *object, host); }));
+    return probes;
+}
+
+//! Adds the probes' results to report, in the order they were started.
+void collect(std::vector<std::future<PluginToolReport>> &probes, ToolReport &report) {
+    for (auto &probe : probes) report.plugins.push_back(probe.get());
 }
 
 bool is_loaded(const ToolReport &report, const PluginRecord &record) {
@@ -93,9 +105,14 @@ void write_tool(Writer &w, const sdk::ToolProbe &tool) {
 
 ToolReport probe_tools(PluginHost &plugins, sdk::Host &host) {
     ToolReport report;
-    probe_all("flavour", plugins.flavours(), host, report);
-    probe_all("migrator", plugins.migrators(), host, report);
-    probe_all("snapshotter", plugins.snapshotters(), host, report);
+    ProbeCachingHost cached(host, std::filesystem::path(host.home_dir()) / "cache" / "tool-versions.json");
+    auto flavours = start_probes("flavour", plugins.flavours(), cached);
+    auto migrators = start_probes("migrator", plugins.migrators(), cached);
+    auto snapshotters = start_probes("snapshotter", plugins.snapshotters(), cached);
+    collect(flavours, report);
+    collect(migrators, report);
+    collect(snapshotters, report);
+    cached.save();
     add_flavour_problems(report);
     add_unloaded(plugins.records(), report);
     return report;

@@ -1,11 +1,13 @@
 // Creating, starting and stopping spaces.
 #include "internal.hpp"
+#include "create_extras.hpp"
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/ports.hpp>
 #include <dspace/core/process.hpp>
+#include <dspace/core/server_settings.hpp>
 
 #include <map>
 #include <thread>
@@ -29,6 +31,7 @@ SpaceState SpaceManager::reserve(const CreateOptions &options, sdk::Flavour &fla
     s.password = options.password.empty() ? random_password() : options.password;
     s.database = options.database.empty() ? options.name : options.database;
     s.created = utc_now();
+    apply_create_extras(s, options, host_.config());
     open_home_for(s.os_user);
 
     FileLock home(host_.paths().home_lock(), "the dspace home");
@@ -133,6 +136,7 @@ pid_t SpaceManager::launch(const SpaceState &state, const sdk::Server &srv, cons
     sdk::Flavour &f = flavour(state);
     empty_dir(srv.run_dir, 0700, owner_of(state.os_user));
     throw_if_failed(f.configure(host_, srv));
+    write_server_settings(state, srv);
     if (!port_available(srv.listen_address, srv.port)) release_port(srv);
     if (!port_available(srv.listen_address, srv.port))
         throw Error("port " + std::to_string(srv.port) + " of space '" + srv.space + "' is in use by another program",

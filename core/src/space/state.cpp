@@ -1,5 +1,6 @@
 // space.json: reading, writing and listing the persisted state of spaces.
 #include "internal.hpp"
+#include "state_extras.hpp"
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
@@ -48,6 +49,7 @@ std::string state_to_json(const SpaceState &s) {
     w.Uint64(s.pid_start_time);
     text("created", s.created);
     text("from_snapshot", s.from_snapshot);
+    write_state_extras(w, s);
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
@@ -94,6 +96,7 @@ SpaceState state_from_json(std::string_view text, const std::string &origin) {
     s.pid_start_time = number_of("pid_start_time");
     s.created = text_of("created", false);
     s.from_snapshot = text_of("from_snapshot", false);
+    read_state_extras(doc, s, origin);
     return s;
 }
 

@@ -98,6 +98,10 @@ sdk::Status MysqlFlavour::configure(sdk::Host &, const sdk::Server &server) {
         return sdk::Status::failure("the socket path " + socket_path(server) + " is longer than the " + std::to_string(max_socket_path) +
                                         " characters Unix sockets allow",
                                     "use a shorter DSPACE_HOME or a shorter space name");
+    if (auto written = write_owned_file(client_options_path(server), render_client_options(server, client_host(server.listen_address)),
+                                        server.run_dir);
+        !written)
+        return written;
     return write_owned_file(config_path(server), render_config(server), server.data_dir);
 }
 
@@ -163,11 +167,13 @@ sdk::Environment MysqlFlavour::environment(const sdk::Server &server) const {
     std::string authority = user + ":" + password + "@" + host + ":" + port + "/" + database;
     return {
         {"DATABASE_URL", "mysql://" + authority},
-        {"MYSQL_HOST", host.front() == '[' ? host.substr(1, host.size() - 2) : host},
+        {"MYSQL_HOST", client_host(server.listen_address)},
         {"MYSQL_TCP_PORT", port},
         {"MYSQL_USER", server.user},
         {"MYSQL_PWD", server.password},
         {"MYSQL_DATABASE", server.database},
+        // The stock clients ignore MYSQL_USER and MYSQL_DATABASE; they read user and database from $MYSQL_HOME/my.cnf.
+        {"MYSQL_HOME", server.run_dir},
         // MariaDB Connector/J's scheme; MySQL Connector/J users replace jdbc:mariadb with jdbc:mysql.
         {"JDBC_URL", "jdbc:mariadb://" + host + ":" + port + "/" + database + "?user=" + user + "&password=" + password},
         {"SQLALCHEMY_URL", "mysql+pymysql://" + authority},

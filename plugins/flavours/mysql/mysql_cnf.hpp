@@ -21,6 +21,30 @@ inline std::string socket_path(const sdk::Server &server) { return server.run_di
 //! The server's pid file, in its private run directory.
 inline std::string pid_path(const sdk::Server &server) { return server.run_dir + "/mysqld.pid"; }
 
+//! Name of the client option file configure() writes into the run directory; `dspace env` points MYSQL_HOME there.
+inline constexpr const char *client_options_file_name = "my.cnf";
+//! The client option file: <run_dir>/my.cnf, read by stock clients through MYSQL_HOME.
+inline std::string client_options_path(const sdk::Server &server) { return server.run_dir + "/" + client_options_file_name; }
+
+//! value as a double-quoted option file value (backslash and quote escaped).
+inline std::string option_file_value(const std::string &value) {
+    std::string quoted = "\"";
+    for (char c : value) {
+        if (c == '\\' || c == '"') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "\"";
+}
+
+//! The text of the client option file: a bare `mariadb`, mysqldump or mysqladmin connects to the space as its
+//! user over TCP; only the mysql client group names the database (other tools reject that option).
+inline std::string render_client_options(const sdk::Server &server, const std::string &host) {
+    return "# Written by dspace for space '" + server.space + "': `eval \"$(dspace env " + server.space +
+           ")\"` sets MYSQL_HOME here.\n[client]\nhost = " + host + "\nport = " + std::to_string(server.port) +
+           "\nprotocol = TCP\nuser = " + option_file_value(server.user) + "\npassword = " + option_file_value(server.password) +
+           "\n[mysql]\ndatabase = " + option_file_value(server.database) + "\n";
+}
+
 //! The text of dspace.cnf: the space's address, port, socket and paths, and settings for a small
 //! development database that starts fast. The doublewrite buffer stays on: frozen copies must recover.
 inline std::string render_config(const sdk::Server &server) {

@@ -59,6 +59,12 @@ inline std::string url_host(std::string_view listen_address) {
     return sdk::url_bracketed_host(listen_address);
 }
 
+//! url_host without the brackets of an IPv6 address: what MYSQL_HOST and option files take.
+inline std::string client_host(std::string_view listen_address) {
+    std::string host = url_host(listen_address);
+    return host.front() == '[' ? host.substr(1, host.size() - 2) : host;
+}
+
 //! "MAJOR.MINOR" from a `mariadbd --version` line ("… Ver 10.11.19-MariaDB-0+deb12u1 …"); empty when absent.
 inline std::string parse_server_version(std::string_view text) {
     auto at = text.find("Ver ");

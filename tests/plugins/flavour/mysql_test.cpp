@@ -205,6 +205,16 @@ TEST_CASE("mysql option file names the space's address, port, socket and keeps d
     CHECK(text.find("skip-log-bin\n") != std::string::npos);
 }
 
+TEST_CASE("mysql client option file connects a bare client as the space's user to its database", "[mysql]") {
+    auto server = sample_server();
+    server.password = "a \"quoted\" \\ pass";
+    std::string text = dspace::mysql::render_client_options(server, "127.0.0.1");
+    CHECK(text.find("[client]\nhost = 127.0.0.1\nport = 41234\nprotocol = TCP\nuser = \"dev\"\n") != std::string::npos);
+    CHECK(text.find("password = \"a \\\"quoted\\\" \\\\ pass\"\n") != std::string::npos);
+    CHECK(text.find("[mysql]\ndatabase = \"app\"\n") != std::string::npos); // only the mysql client takes database
+    CHECK(dspace::mysql::client_options_path(server) == "/h/spaces/m/run/my.cnf");
+}
+
 TEST_CASE("mysql plugin registers its flavour only once loaded", "[mysql][plugin]") {
     dspace::PluginHost plugins;
     CHECK(plugins.try_flavour("mysql") == nullptr);
@@ -249,6 +259,7 @@ TEST_CASE("mysql flavour's environment and client command carry encoded credenti
     CHECK(vars["MYSQL_USER"] == "dev");
     CHECK(vars["MYSQL_PWD"] == "p@ss:w/rd&x");
     CHECK(vars["MYSQL_DATABASE"] == "app");
+    CHECK(vars["MYSQL_HOME"] == "/h/spaces/m/run"); // where the client option file is
     CHECK(vars["JDBC_URL"] == "jdbc:mariadb://127.0.0.1:41234/app?user=dev&password=p%40ss%3Aw%2Frd%26x");
     CHECK(vars["SQLALCHEMY_URL"] == "mysql+pymysql://dev:p%40ss%3Aw%2Frd%26x@127.0.0.1:41234/app");
 

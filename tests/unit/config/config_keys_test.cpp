@@ -11,12 +11,9 @@
 
 using dspace::Config;
 
-TEST_CASE("suggest: edit distance and did-you-mean", "[config][suggest]") {
-    CHECK(dspace::edit_distance("", "abc") == 3);
-    CHECK(dspace::edit_distance("kitten", "sitting") == 3);
-    CHECK(dspace::edit_distance("same", "same") == 0);
+TEST_CASE("suggest: did-you-mean for configuration keys", "[config][suggest]") {
     CHECK(dspace::did_you_mean("snapshots.default_snapshoter", {"spaces.listen_address", "snapshots.default_snapshotter"}) ==
-          "did you mean 'snapshots.default_snapshotter'?");
+          "snapshots.default_snapshotter");
     CHECK(dspace::did_you_mean("zzz", {"snapshots.default_snapshotter"}).empty());
 }
 

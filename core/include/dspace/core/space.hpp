@@ -20,6 +20,7 @@
 #include <string>
 #include <sys/types.h>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dspace {
@@ -44,6 +45,9 @@ struct SpaceState {
     unsigned long long pid_start_time = 0; //!< kernel start time of pid, to detect a reused pid after a reboot
     std::string created;              //!< ISO-8601 UTC creation time
     std::string from_snapshot;        //!< "SPACE/SNAP" when created from a snapshot, else empty
+    std::vector<std::pair<std::string, std::string>> settings; //!< the space's own server settings (--set), in order
+    std::string expires;              //!< ISO-8601 UTC time at which the space is removed (--ttl); empty = never
+    unsigned long long idle_stop_seconds = 0; //!< stop after this long with no client connected (--idle-stop); 0 = never
 };
 
 //! space.json's text for state (pretty JSON, includes the password: write it 0600 only).
@@ -68,6 +72,9 @@ struct CreateOptions {
     std::string user;             //!< empty = "dspace"
     std::string password;         //!< empty = random
     std::string database;         //!< empty = the space's name
+    std::vector<std::pair<std::string, std::string>> settings; //!< server settings, over config flavours.<f>.settings
+    unsigned long long ttl_seconds = 0;       //!< remove the space this long after creation; 0 = never
+    unsigned long long idle_stop_seconds = 0; //!< stop it after this long with no client; 0 = never
 };
 
 //! Manages spaces: state files, server processes, locks. Every method that changes a space takes its lock.
