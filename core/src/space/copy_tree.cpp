@@ -2,6 +2,7 @@
 #include "internal.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/interrupt.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -56,6 +57,7 @@ void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::p
     if (::chown(to.c_str(), owner.uid, owner.gid) != 0 || ::chmod(to.c_str(), st.st_mode & 07777) != 0) copy_failed(to);
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator(from, ec)) {
+        check_interrupted();
         auto target = to / entry.path().filename();
         struct stat est {};
         if (::lstat(entry.path().c_str(), &est) != 0) copy_failed(entry.path());

@@ -115,7 +115,12 @@ std::vector<SpaceState> SpaceManager::list() const {
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator(host_.paths().spaces_dir(), ec)) {
         std::string name = entry.path().filename().string();
-        if (!name.empty() && name[0] != '.' && exists(name)) out.push_back(load(name));
+        if (name.empty() || name[0] == '.' || !exists(name)) continue;
+        try {
+            out.push_back(load(name));
+        } catch (const Error &) {
+            if (exists(name)) throw; // else removed meanwhile by another command: not listed
+        }
     }
     std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.name < b.name; });
     return out;
