@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <iomanip>
+#include <cstdlib>
 #include <iostream>
 
 namespace dspace::cli {
@@ -63,6 +64,24 @@ std::string human_size(std::uint64_t bytes) {
     return text;
 }
 
+//! The password of a new space: --password, else the first line of stdin (--password-stdin), else DSPACE_PASSWORD,
+//! else empty (random).
+std::string chosen_password(const std::string &given, bool from_stdin) {
+    if (from_stdin) {
+        if (!given.empty()) throw UsageError("give --password or --password-stdin, not both");
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty())
+            throw UsageError("--password-stdin found no password on the first line of stdin",
+                             "pipe it in, e.g. `printf '%s\\n' \"$PASS\" | dspace create NAME --flavour F --password-stdin`");
+        return line;
+    }
+    if (!given.empty()) return given;
+    const char *env = std::getenv("DSPACE_PASSWORD");
+    return env ? env : "";
+}
+
 int run_create(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace create NAME --flavour postgres|mysql [--version V] [--port N] [options]";
@@ -70,7 +89,9 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
         "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
         "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
-        "of the space. The password is random unless --password is given.";
+        "of the space. The password is random unless given: --password-stdin reads it from the first line of\n"
+        "stdin, else DSPACE_PASSWORD in the environment is used; --password PASS also works but is visible to every\n"
+        "user in `ps` while dspace runs.";
     CreateOptions options;
     std::string from_snapshot;
     spec.options.add_options()
@@ -82,12 +103,14 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         ("expose-port", po::value(&options.port), "same as --port")
         ("initial-database", po::value(&options.database), "the database to create (default: the space's name)")
         ("user", po::value(&options.user), "the database user to create (default: dspace)")
-        ("password", po::value(&options.password), "its password (default: random)")
+        ("password", po::value(&options.password), "its password (visible in `ps`: prefer --password-stdin or DSPACE_PASSWORD)")
+        ("password-stdin", po::bool_switch(), "read the password from the first line of stdin (default: DSPACE_PASSWORD, else random)")
         ("listen", po::value(&options.listen_address), "address to listen on (default: 127.0.0.1)");
     spec.positional.add("name", 1);
     po::variables_map vm;
     if (!parse_verb("create", spec, args, vm)) return exit_ok;
     if (vm.count("port") && vm.count("expose-port")) throw UsageError("give --port or --expose-port, not both");
+    options.password = chosen_password(options.password, vm["password-stdin"].as<bool>());
     if (options.flavour.empty() && from_snapshot.empty())
         throw UsageError("dspace create: the option '--flavour' is required", "run `dspace create --help` for its options");
     SpaceManager spaces = open_spaces(context);
