@@ -1,58 +1,16 @@
-// Killing dspace with SIGKILL at random moments of snapshot and rollback never leaves a half state:
-// after the next command's recovery the space starts, its data is the before or the after state, and
-// every listed snapshot is complete.
+// Killing dspace with SIGKILL at moments spread over a snapshot (every snapshotter, every installed flavour) and
+// at random moments of a rollback never leaves a half state: after the next command's recovery the space runs,
+// its data is the before or the after state, and every listed snapshot is complete.
+#include "kill_support.hpp"
 #include "snapshot_items.hpp"
 
-#include <dspace/core/process.hpp>
-
-#include <chrono>
-#include <csignal>
-#include <fcntl.h>
-#include <random>
-#include <sys/wait.h>
-#include <thread>
-
 using namespace snapshot_test;
+using namespace kill_test;
 using dspace_test::postgres_sql;
 using dspace_test::query;
 using Catch::Matchers::Contains;
 
 namespace {
-
-constexpr int kills_per_operation = 20;
-
-//! Starts dspace with args in the current TestHome (its environment), output discarded; returns its pid.
-pid_t spawn_dspace(const std::vector<std::string> &args) {
-    std::vector<std::string> argv{DSPACE_TEST_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        int null = ::open("/dev/null", O_RDWR);
-        ::dup2(null, 0);
-        ::dup2(null, 1);
-        ::dup2(null, 2);
-        std::vector<char *> raw;
-        for (auto &a : argv) raw.push_back(a.data());
-        raw.push_back(nullptr);
-        ::execv(raw[0], raw.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
-//! After delay, kills dspace with SIGKILL, then the helper programs it ran (rsync, pg_dump…: its descendants
-//! in its session), as if the whole job died; detached servers (own session) live on. Waits for dspace.
-void kill_after(pid_t pid, std::chrono::milliseconds delay) {
-    std::this_thread::sleep_for(delay);
-    pid_t session = ::getsid(pid);
-    auto tree = dspace::process_tree(pid);
-    ::kill(pid, SIGKILL);
-    for (pid_t p : tree)
-        if (p != pid && ::getsid(p) == session) ::kill(p, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-}
 
 //! The next commands after a kill: repair, then start the space if the kill left it stopped (a kill during
 //! the clean stop of a snapshot leaves the server finishing its shutdown: wait for that first).
@@ -78,23 +36,33 @@ void kill_at_random(const TestHome &home, const std::string &space, const std::v
 
 } // namespace
 
-TEST_CASE("SIGKILL at random moments of a snapshot never leaves a half snapshot", "[integration][snapshot][kill]") {
-    auto sql = postgres_sql();
-    TestHome home;
-    std::string state = create_with_items(home, sql, "k");
-    for (int i = 0; i < kills_per_operation; ++i) {
-        INFO("kill " << i);
-        kill_at_random(home, "k", {"snapshot", "k", "s" + std::to_string(i)}, 1000);
-        CHECK(items_state(home, sql, "k") == state);
+TEST_CASE("SIGKILL during a snapshot never leaves a half snapshot nor the space stopped", "[integration][snapshot][kill]") {
+    for (const auto &sql : installed_flavours()) {
+        for (std::string snapshotter : {"rsync", "tar", "pg_dump"}) {
+            INFO(sql.flavour << ", " << snapshotter);
+            TestHome home;
+            std::string state = create_with_items(home, sql, "k");
+            int n = kills_per_operation();
+            auto span = duration_of(home, {"snapshot", "k", "timed", "--snapshotter", snapshotter});
+            for (int i = 0; i < n; ++i) {
+                auto delay = spread_delay(i, n, span);
+                INFO("snapshot killed after " << delay.count() << " ms");
+                run_killed({"snapshot", "k", "s" + std::to_string(i), "--snapshotter", snapshotter}, delay);
+                home.ok({"snapshot", "verify", "--repair"});
+                check_after_kill(home, sql, false); // the next command brought the space back by itself
+                CHECK(items_state(home, sql, "k") == state);
+                CHECK(home.run({"snapshot", "verify"}).succeeded());
+            }
+            // Every snapshot that survived is complete and restores.
+            std::string snapshots = home.ok({"snapshot", "ls", "k", "--json"});
+            auto at = snapshots.rfind("\"name\": \"");
+            REQUIRE(at != std::string::npos);
+            std::string last = snapshots.substr(at + 9, snapshots.find('"', at + 9) - at - 9);
+            query(home, sql, "k", change_items);
+            home.ok({"rollback", "k", "--to", last});
+            CHECK(items_state(home, sql, "k") == state);
+        }
     }
-    // Every snapshot that survived is complete and restores.
-    std::string listed = home.ok({"snapshot", "ls", "k", "--json"});
-    auto at = listed.rfind("\"name\": \"");
-    if (at == std::string::npos) return;
-    std::string last = listed.substr(at + 9, listed.find('"', at + 9) - at - 9);
-    query(home, sql, "k", change_items);
-    home.ok({"rollback", "k", "--to", last});
-    CHECK(items_state(home, sql, "k") == state);
 }
 
 TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the after data", "[integration][snapshot][kill]") {
@@ -104,7 +72,7 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
     std::string state_b = snapshot_then_change(home, sql, "k", "a");
     home.ok({"snapshot", "k", "b"});
     std::string current = state_b;
-    for (int i = 0; i < kills_per_operation; ++i) {
+    for (int i = 0; i < kills_per_operation(); ++i) {
         std::string target = current == state_a ? "b" : "a";
         INFO("kill " << i << " of the rollback to " << target);
         kill_at_random(home, "k", {"rollback", "k", "--to", target}, 1200);

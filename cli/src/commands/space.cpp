@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <cstdlib>
 #include <iostream>
 #include <unistd.h>
 
@@ -82,6 +83,24 @@ std::string settings_text(const SpaceState &s) {
     return text.empty() ? "-" : text;
 }
 
+//! The password of a new space: --password, else the first line of stdin (--password-stdin), else DSPACE_PASSWORD,
+//! else empty (random).
+std::string chosen_password(const std::string &given, bool from_stdin) {
+    if (from_stdin) {
+        if (!given.empty()) throw UsageError("give --password or --password-stdin, not both");
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty())
+            throw UsageError("--password-stdin found no password on the first line of stdin",
+                             "pipe it in, e.g. `printf '%s\\n' \"$PASS\" | dspace create NAME --flavour F --password-stdin`");
+        return line;
+    }
+    if (!given.empty()) return given;
+    const char *env = std::getenv("DSPACE_PASSWORD");
+    return env ? env : "";
+}
+
 int run_create(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace create NAME --flavour " + loaded_names_text(context, "flavour") + " [--version V] [--port N] [options]";
@@ -89,8 +108,10 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
         "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
         "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
-        "of the space. The password is random unless --password is given. --set writes server settings;\n"
-        "--ttl and --idle-stop make the space end by itself (a background watcher enforces them).";
+        "of the space. The password is random unless given: --password-stdin reads it from the first line of\n"
+        "stdin, else DSPACE_PASSWORD in the environment is used; --password PASS also works but is visible to every\n"
+        "user in `ps` while dspace runs. --set writes server settings; --ttl and --idle-stop make the space end by\n"
+        "itself (a background watcher enforces them).";
     CreateOptions options;
     std::string from_snapshot, ttl, idle_stop;
     std::vector<std::string> settings;
@@ -103,7 +124,8 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         ("expose-port", po::value(&options.port), "same as --port")
         ("initial-database", po::value(&options.database), "the database to create (default: the space's name)")
         ("user", po::value(&options.user), "the database user to create (default: dspace)")
-        ("password", po::value(&options.password), "its password (default: random)")
+        ("password", po::value(&options.password), "its password (visible in `ps`: prefer --password-stdin or DSPACE_PASSWORD)")
+        ("password-stdin", po::bool_switch(), "read the password from the first line of stdin (default: DSPACE_PASSWORD, else random)")
         ("listen", po::value(&options.listen_address), "address to listen on (default: 127.0.0.1)")
         ("set", po::value(&settings), "KEY=VALUE: a server setting (repeatable); see `dspace set --help`")
         ("ttl", po::value(&ttl), "remove the space this long after creation, e.g. 30m, 2h, 7d")
@@ -115,6 +137,7 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     if (vm.count("ttl")) options.ttl_seconds = parse_duration(ttl, "--ttl");
     if (vm.count("idle-stop")) options.idle_stop_seconds = parse_duration(idle_stop, "--idle-stop");
     if (vm.count("port") && vm.count("expose-port")) throw UsageError("give --port or --expose-port, not both");
+    options.password = chosen_password(options.password, vm["password-stdin"].as<bool>());
     if (options.flavour.empty() && from_snapshot.empty())
         throw UsageError("missing --flavour; usage: " + spec.usage, "run `dspace create --help` for its options");
     if (!from_snapshot.empty())

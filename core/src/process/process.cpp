@@ -1,4 +1,5 @@
 #include <dspace/core/error.hpp>
+#include <dspace/core/interrupt.hpp>
 #include <dspace/core/process.hpp>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <grp.h>
 #include <map>
 #include <poll.h>
@@ -131,9 +133,16 @@ std::string read_exec_report(int fd) {
     return message;
 }
 
+//! Kills the process group of a helper when SIGINT/SIGTERM arrived during an InterruptScope; true then.
+bool stop_if_interrupted(pid_t pid) {
+    if (!interrupt_pending()) return false;
+    ::kill(-pid, SIGKILL);
+    return true;
+}
+
 sdk::ProcessResult finish(pid_t pid, bool timed_out) {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) stop_if_interrupted(pid);
     sdk::ProcessResult result;
     result.timed_out = timed_out;
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
@@ -223,6 +232,7 @@ sdk::Result<sdk::ProcessResult> ProcessRunnerImpl::run(const sdk::Command &comma
         std::string *sinks[2] = {&collected.out, &collected.err};
         int open_count = 2;
         while (open_count > 0) {
+            if (stop_if_interrupted(pid)) break;
             int wait_ms = -1;
             if (command.timeout.count() > 0) {
                 auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -252,7 +262,9 @@ sdk::Result<sdk::ProcessResult> ProcessRunnerImpl::run(const sdk::Command &comma
     } else if (command.timeout.count() > 0) {
         auto deadline = std::chrono::steady_clock::now() + command.timeout;
         int status = 0;
+        bool stopped = false;
         while (::waitpid(pid, &status, WNOHANG) == 0) {
+            if ((stopped = stop_if_interrupted(pid))) break;
             if (std::chrono::steady_clock::now() >= deadline) {
                 ::kill(-pid, SIGKILL);
                 timed_out = true;
@@ -260,7 +272,7 @@ sdk::Result<sdk::ProcessResult> ProcessRunnerImpl::run(const sdk::Command &comma
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        if (!timed_out) {
+        if (!timed_out && !stopped) {
             sdk::ProcessResult result;
             if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
             if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
@@ -268,6 +280,7 @@ sdk::Result<sdk::ProcessResult> ProcessRunnerImpl::run(const sdk::Command &comma
         }
     }
     sdk::ProcessResult result = finish(pid, timed_out);
+    if (interrupt_pending()) return sdk::Status::failure(command.argv[0] + " was stopped: dspace was interrupted");
     if (!exec_error.empty())
         return sdk::Status::failure("cannot start " + command.argv[0] + ": " + exec_error);
     result.out = std::move(collected.out);
@@ -279,17 +292,23 @@ std::string ProcessRunnerImpl::find_program(std::string_view name, const std::ve
     return search_path(name, extra_dirs);
 }
 
-pid_t spawn_detached(const sdk::Command &command, const std::string &log_file) {
+pid_t spawn_detached(const sdk::Command &command, const std::string &log_file, const std::function<void(pid_t)> &record) {
     ChildPlan plan = plan_child(command);
     int log_fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (log_fd < 0) throw Error("cannot open log file " + log_file + ": " + std::strerror(errno));
     if (plan.user && ::fchown(log_fd, plan.user->uid, plan.user->gid) != 0)
         throw Error("cannot hand log file " + log_file + " to user " + plan.user->name + ": " + std::strerror(errno));
-    int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0) throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
+    int report[2], go[2];
+    if (::pipe2(report, O_CLOEXEC) != 0 || ::pipe2(go, O_CLOEXEC) != 0)
+        throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
     pid_t pid = ::fork();
     if (pid < 0) throw Error(std::string("cannot start the server process: ") + std::strerror(errno));
     if (pid == 0) {
+        ::close(go[1]);
+        char byte = 0;
+        ssize_t n;
+        while ((n = ::read(go[0], &byte, 1)) < 0 && errno == EINTR) {}
+        if (n != 1) _exit(0); // the caller died (or gave up) before recording us: never become an untracked server
         ::setsid(); // own session: no controlling terminal, survives the caller's terminal closing
         ::dup2(log_fd, 1);
         ::dup2(log_fd, 2);
@@ -297,10 +316,22 @@ pid_t spawn_detached(const sdk::Command &command, const std::string &log_file) {
     }
     ::close(log_fd);
     ::close(report[1]);
-    std::string exec_error = read_exec_report(report[0]);
-    if (!exec_error.empty()) {
+    ::close(go[0]);
+    try {
+        if (record) record(pid);
+    } catch (...) {
+        ::close(go[1]);
+        ::close(report[0]);
         ::waitpid(pid, nullptr, 0);
-        throw Error("cannot start " + command.argv[0] + ": " + exec_error);
+        throw;
+    }
+    char byte = 1;
+    bool released = ::write(go[1], &byte, 1) == 1;
+    ::close(go[1]);
+    std::string exec_error = read_exec_report(report[0]);
+    if (!released || !exec_error.empty()) {
+        ::waitpid(pid, nullptr, 0);
+        throw Error("cannot start " + command.argv[0] + ": " + (released ? exec_error : std::string("the new process ended early")));
     }
     return pid;
 }
@@ -374,25 +405,6 @@ std::vector<pid_t> process_tree(pid_t root) {
         for (auto it = begin; it != end; ++it) tree.push_back(it->second);
     }
     return tree;
-}
-
-std::vector<pid_t> processes_with_argument(const std::string &text) {
-    std::vector<pid_t> found;
-    DIR *proc = ::opendir("/proc");
-    if (proc == nullptr) return found;
-    while (struct dirent *entry = ::readdir(proc)) {
-        pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
-        if (pid <= 0 || pid == ::getpid()) continue;
-        std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
-        for (std::string arg; std::getline(in, arg, '\0');) {
-            if (arg.find(text) != std::string::npos) {
-                found.push_back(pid);
-                break;
-            }
-        }
-    }
-    ::closedir(proc);
-    return found;
 }
 
 void exec_replace(const sdk::Command &command) {

@@ -1,5 +1,6 @@
 // Taking, removing, copying and verifying snapshots.
 #include <dspace/core/error.hpp>
+#include <dspace/core/interrupt.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/snapshot.hpp>
 
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <numeric>
+#include <optional>
 
 namespace dspace {
 
@@ -25,36 +27,24 @@ std::string utc_now_ms() {
     return text;
 }
 
-//! Runs fn with the space's server in the condition a snapshot needs and restores that condition afterwards,
-//! also when fn throws: logical needs it running; physical needs it stopped (clean) or frozen (online).
+//! Runs fn with the space's server in the condition a snapshot needs and brings it back afterwards (also when
+//! fn throws, dspace is interrupted, or killed: then the next command does): logical needs it running;
+//! physical needs it stopped (clean) or frozen (online).
 void with_server_prepared(sdk::Host &host, SpaceManager &spaces, SpaceState &state, sdk::SnapshotMethod method, bool online,
                           const std::function<void()> &fn) {
     SpaceStatus status = spaces.status(state);
-    std::function<void()> before, after;
+    std::optional<ServerChange> change;
     if (method == sdk::SnapshotMethod::logical) {
-        if (status == SpaceStatus::stopped) {
-            before = [&] { spaces.start_locked(state); };
-            after = [&] { spaces.stop_locked(state, false); };
-        } else if (status == SpaceStatus::paused) {
-            before = [&] { spaces.thaw_locked(state); };
-            after = [&] { spaces.freeze_locked(state); };
-        }
+        if (status == SpaceStatus::stopped) change = ServerChange::start;
+        else if (status == SpaceStatus::paused) change = ServerChange::thaw;
     } else if (status == SpaceStatus::running && online) {
         throw_if_failed(spaces.flavour(state).check_online_snapshot(host, spaces.server(state)));
-        before = [&] { spaces.freeze_locked(state); };
-        after = [&] { spaces.thaw_locked(state); };
+        change = ServerChange::freeze;
     } else if (status == SpaceStatus::running) {
-        before = [&] { spaces.stop_locked(state, false); };
-        after = [&] { spaces.start_locked(state); };
+        change = ServerChange::stop;
     }
-    if (before) before();
-    try {
-        fn();
-    } catch (...) {
-        if (after) after();
-        throw;
-    }
-    if (after) after();
+    if (change) spaces.with_server_changed_locked(state, *change, fn);
+    else fn();
 }
 
 //! The space's latest snapshot other than except (by any snapshotter when snapshotter is empty), or nullptr.
@@ -125,20 +115,27 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     if (const SnapshotManifest *previous = latest(existing, snapshotter.name(), options.name))
         job.previous_payload_dir = store_->payload_dir(state.name, previous->name).string();
 
+    InterruptScope interrupts;
     StagedSnapshot staged = store_->stage(state.name, options.name);
     try {
         job.payload_dir = staged.payload_dir.string();
         with_server_prepared(host_, spaces_, state, snapshotter.method(), options.online, [&] {
             job.server = spaces_.server(state);
             throw_if_failed(snapshotter.snapshot(host_, job));
+            check_interrupted();
         });
         manifest.created = utc_now_ms();
         manifest.files = scan_payload(staged.payload_dir);
         manifest.size_bytes = std::accumulate(manifest.files.begin(), manifest.files.end(), std::uint64_t{0},
                                               [](std::uint64_t sum, const ManifestFile &f) { return sum + f.size; });
+        check_interrupted();
         store_->publish(staged, manifest, options.force);
     } catch (...) {
         store_->discard(staged);
+        if (take_interrupt())
+            throw Error("snapshot '" + options.name + "' of space '" + state.name + "' was interrupted: its partial output was removed and the space is " +
+                            to_string(spaces_.status(state)) + " as before",
+                        "run the command again to take the snapshot");
         throw;
     }
     return manifest;

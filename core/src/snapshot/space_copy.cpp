@@ -1,6 +1,7 @@
 // New spaces made from another space's current data or from a snapshot.
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/interrupt.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/snapshot.hpp>
 
@@ -36,32 +37,33 @@ SpaceState SnapshotService::copy_space(const std::string &source, const std::str
     if (!snap.empty()) return create_from_snapshot(options, source, snap);
     validate_name(new_name, "space");
     recover_snapshot_leftovers(source);
+    InterruptScope interrupts;
     FileLock lock = spaces_.lock(source);
     SpaceState like = spaces_.load(source);
-    SpaceStatus before = spaces_.status(like);
-    if (before != SpaceStatus::stopped) spaces_.stop_locked(like, false);
-    auto restart = [&] {
-        if (before == SpaceStatus::stopped) return;
-        spaces_.start_locked(like);
-        if (before == SpaceStatus::paused) spaces_.freeze_locked(like);
-    };
     // The copy gets its own password: the copied data is given it on a temporary server before the copy starts.
     SpaceState fresh = like;
     fresh.name = new_name;
     fresh.password = random_password();
-    SpaceState created;
-    try {
-        created = spaces_.create_from(options, fresh, [&](const std::filesystem::path &data_dir) {
+    auto copy = [&] {
+        return spaces_.create_from(options, fresh, [&](const std::filesystem::path &data_dir) {
             if (std::filesystem::exists(data_dir)) fs::remove_tree(data_dir);
             copy_tree_owned(spaces_.data_dir(source), data_dir, owner_of(like.os_user));
+            check_interrupted();
             spaces_.rekey_data(fresh, data_dir, like);
         });
+    };
+    try {
+        if (spaces_.status(like) == SpaceStatus::stopped) return copy();
+        SpaceState created;
+        spaces_.with_server_changed_locked(like, ServerChange::stop, [&] { created = copy(); });
+        return created;
     } catch (...) {
-        restart();
+        if (take_interrupt())
+            throw Error("the copy of space '" + source + "' to '" + new_name + "' was interrupted: the partial copy was removed and '" + source +
+                            "' is " + to_string(spaces_.status(like)) + " as before",
+                        "run the command again to make the copy");
         throw;
     }
-    restart();
-    return created;
 }
 
 } // namespace dspace

@@ -4,6 +4,7 @@
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/interrupt.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -82,6 +83,7 @@ void copy_tree_into(const std::filesystem::path &from, const std::filesystem::pa
     if (::lchown(to.c_str(), owner.uid, owner.gid) != 0 || ::chmod(to.c_str(), st.st_mode & 07777) != 0) copy_failed(to, errno);
     std::error_code ec;
     for (const auto &entry : std::filesystem::directory_iterator(from, ec)) {
+        check_interrupted();
         auto target = to / entry.path().filename();
         struct stat est {};
         if (::lstat(entry.path().c_str(), &est) != 0) copy_failed(entry.path(), errno);

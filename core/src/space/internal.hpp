@@ -1,6 +1,7 @@
 // Helpers shared by the space implementation files (not part of the core's interface).
 #pragma once
 
+#include <dspace/core/server_identity.hpp>
 #include <dspace/core/space.hpp>
 
 #include <cstdint>
@@ -15,24 +16,33 @@ namespace dspace {
 namespace space_files {
 inline constexpr const char *state = "space.json";     //!< the state; written last on create
 inline constexpr const char *lock = "lock";            //!< the space's flock
-inline constexpr const char *creating = ".creating";   //!< marker of a create in progress
+inline constexpr const char *creating = ".creating";   //!< marker of a create in progress (or of a temporary server)
+inline constexpr const char *intent = ".server-intent"; //!< how to bring the server back after a killed snapshot/copy
+inline constexpr const char *temp_server_prefix = ".server-"; //!< scratch directory of a temporary server
 } // namespace space_files
 
-//! Who is building a space and which server it started: lets recover_leftovers tell a live create from a dead one.
+//! Who is building a space (or running a temporary server) and which server it started: lets recover_leftovers
+//! tell a live create from a dead one, and stop the dead one's server only when its identity is proven.
 struct CreatingMarker {
     pid_t creator = 0;                        //!< the dspace process creating the space
     unsigned long long creator_start = 0;     //!< its kernel start time
     pid_t server = 0;                         //!< the server it started, or 0
     unsigned long long server_start = 0;      //!< that server's start time
     int port = 0;                             //!< the port reserved for the space
+    std::string program;                      //!< the server's program
+    std::string data_dir;                     //!< the server's data directory
+    //! The identity the recorded server must prove before it is signalled.
+    ServerIdentity server_identity() const { return {server, server_start, program, data_dir}; }
 };
 
 //! Writes the marker into dir.
 void write_marker(const std::filesystem::path &dir, const CreatingMarker &marker);
 //! Reads dir's marker; nullopt when there is none or it is unreadable.
 std::optional<CreatingMarker> read_marker(const std::filesystem::path &dir);
-//! True when pid runs and started at start_time (0 = do not compare).
+//! True when pid runs and started at start_time (0 never matches): a dspace process still at work.
 bool same_process_alive(pid_t pid, unsigned long long start_time);
+//! True when the marker's creator has died; then kills its server if the server's identity is proven.
+bool stop_if_abandoned(const CreatingMarker &marker);
 //! Kills pid and all its descendants with SIGKILL (thawing them first) and waits for pid to end.
 void kill_tree(pid_t pid);
 

@@ -85,6 +85,8 @@ SpaceState SpaceManager::build(SpaceState state, const std::function<void(const 
             auto marker = read_marker(dir).value_or(CreatingMarker{});
             marker.server = pid;
             marker.server_start = process_start_time(pid).value_or(0);
+            marker.program = server_program(state);
+            marker.data_dir = srv.data_dir;
             write_marker(dir, marker);
         });
         state.pid = started;
@@ -126,8 +128,8 @@ SpaceState SpaceManager::create_from(const CreateOptions &options, const SpaceSt
     }, false);
 }
 
-void SpaceManager::release_port(const sdk::Server &srv) const {
-    for (pid_t orphan : processes_with_argument(srv.data_dir)) kill_tree(orphan);
+void SpaceManager::release_port(const SpaceState &state, const sdk::Server &srv) const {
+    for (pid_t orphan : servers_on(server_program(state), srv.data_dir)) kill_tree(orphan);
     for (int waited = 0; waited < 50 && !port_available(srv.listen_address, srv.port); ++waited)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
@@ -137,16 +139,16 @@ pid_t SpaceManager::launch(const SpaceState &state, const sdk::Server &srv, cons
     empty_dir(srv.run_dir, 0700, owner_of(state.os_user));
     throw_if_failed(f.configure(host_, srv));
     write_server_settings(state, srv);
-    if (!port_available(srv.listen_address, srv.port)) release_port(srv);
+    if (!port_available(srv.listen_address, srv.port)) release_port(state, srv);
     if (!port_available(srv.listen_address, srv.port))
         throw Error("port " + std::to_string(srv.port) + " of space '" + srv.space + "' is in use by another program",
                     "stop that program and try again (a space keeps its port for its whole life)");
     sdk::Command command = f.server_command(srv);
+    command.cwd = srv.data_dir; // part of its identity: the server works in its own data directory
     command.run_as_user = state.os_user;
     command.secrets.push_back(state.password);
-    pid_t pid = spawn_detached(command, srv.log_file);
+    pid_t pid = spawn_detached(command, srv.log_file, on_spawn);
     try {
-        on_spawn(pid);
         wait_until_ready(host_, f, srv, pid);
     } catch (...) {
         kill_tree(pid);

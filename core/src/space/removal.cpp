@@ -1,13 +1,57 @@
 // Removing spaces, and cleaning up what interrupted commands left behind.
+//
+// rm renames spaces/<name>/ to the tombstone spaces/.deleted-<pid>-<start>-<name> (after stopping the server)
+// and then deletes it, so a kill leaves the space either listed and intact or gone; a tombstone whose deleter
+// died is deleted by the next command.
 #include "internal.hpp"
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/process.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <sstream>
+#include <unistd.h>
+
 namespace dspace {
+
+namespace {
+
+constexpr std::string_view tombstone_prefix = ".deleted-";
+
+//! The tombstone name for a space deleted by this process.
+std::string tombstone_name(const std::string &space) {
+    pid_t self = ::getpid();
+    return std::string(tombstone_prefix) + std::to_string(self) + "-" + std::to_string(process_start_time(self).value_or(0)) + "-" + space;
+}
+
+//! True when entry is a tombstone whose deleter has died.
+bool abandoned_tombstone(const std::string &entry) {
+    if (entry.rfind(tombstone_prefix, 0) != 0) return false;
+    std::istringstream fields(entry.substr(tombstone_prefix.size()));
+    pid_t pid = 0;
+    unsigned long long start = 0;
+    char dash1 = 0, dash2 = 0;
+    if (!(fields >> pid >> dash1 >> start >> dash2) || dash1 != '-' || dash2 != '-') return true; // not ours to wait for
+    return !same_process_alive(pid, start);
+}
+
+//! Stops the temporary servers (`.server-*` in space_dir) whose dspace died, and removes their scratch directories.
+void stop_abandoned_temp_servers(const std::filesystem::path &space_dir) {
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(space_dir, ec)) {
+        if (entry.path().filename().string().rfind(space_files::temp_server_prefix, 0) != 0) continue;
+        auto marker = read_marker(entry.path());
+        if (!marker || !stop_if_abandoned(*marker)) continue;
+        spdlog::info("removing {}: left by an interrupted restore", entry.path().string());
+        fs::remove_tree(entry.path());
+    }
+}
+
+} // namespace
 
 void SpaceManager::remove(const std::string &name, bool force) {
     validate_name(name, "space");
@@ -31,9 +75,22 @@ void SpaceManager::remove(const std::string &name, bool force) {
         spdlog::warn("removing space '{}' without a clean stop: {}", name, e.what());
     }
     if (!exists(name))
-        if (auto marker = read_marker(dir); marker && marker->server > 0 && same_process_alive(marker->server, marker->server_start))
+        if (auto marker = read_marker(dir); marker && is_our_server(marker->server_identity()))
             kill_tree(marker->server); // an interrupted create: its marker names the server it started
-    fs::remove_tree(dir);
+    stop_abandoned_temp_servers(dir);
+    auto tombstone = host_.paths().spaces_dir() / tombstone_name(name);
+    fs::rename_durable(dir, tombstone); // from here on the space is gone, whatever happens to this process
+    fs::remove_tree(tombstone);
+}
+
+void SpaceManager::recover_intent_if_idle(const std::string &name) {
+    std::optional<FileLock> held;
+    try {
+        held.emplace(space_dir(name) / space_files::lock, "space '" + name + "'", std::chrono::milliseconds(0));
+    } catch (const Error &) {
+        return; // the command that wrote the intent is still at work
+    }
+    recover_intent_locked(name);
 }
 
 void SpaceManager::recover_leftovers() {
@@ -43,11 +100,21 @@ void SpaceManager::recover_leftovers() {
     FileLock home(host_.paths().home_lock(), "the dspace home");
     for (const auto &entry : std::filesystem::directory_iterator(spaces, ec)) {
         std::string name = entry.path().filename().string();
-        // Hidden entries belong to other commands' own temporary work; only space directories are checked here.
-        if (!name_problem(name).empty() || !entry.is_directory(ec) || exists(name)) continue;
+        if (!entry.is_directory(ec)) continue;
+        if (abandoned_tombstone(name)) {
+            spdlog::info("finishing the removal of {}", entry.path().string());
+            fs::remove_tree(entry.path());
+            continue;
+        }
+        // Other hidden entries belong to other commands' own temporary work; only space directories are checked here.
+        if (!name_problem(name).empty()) continue;
+        stop_abandoned_temp_servers(entry.path());
+        if (exists(name)) {
+            if (std::filesystem::exists(entry.path() / space_files::intent, ec)) recover_intent_if_idle(name);
+            continue;
+        }
         auto marker = read_marker(entry.path());
-        if (marker && same_process_alive(marker->creator, marker->creator_start)) continue; // a create in progress
-        if (marker && marker->server > 0 && same_process_alive(marker->server, marker->server_start)) kill_tree(marker->server);
+        if (marker && !stop_if_abandoned(*marker)) continue; // a create in progress
         spdlog::info("removing {}: left by an interrupted create", entry.path().string());
         fs::remove_tree(entry.path());
     }

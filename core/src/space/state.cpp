@@ -143,6 +143,7 @@ std::vector<SpaceEntry> SpaceManager::entries() const {
         try {
             entry.state = load(name);
         } catch (const Error &e) {
+            if (!exists(name)) continue; // removed meanwhile by another command: not listed
             entry.damage = e.what(); // one damaged space must not hide the others
         }
         out.push_back(std::move(entry));

@@ -90,8 +90,19 @@ void empty_dir(const std::filesystem::path &dir, unsigned mode, Owner owner) {
     make_owned_dir(dir, mode, owner);
 }
 
+std::string SpaceManager::server_program(const SpaceState &state) const {
+    sdk::Flavour *f = plugins_.try_flavour(state.flavour);
+    if (f == nullptr) return {};
+    sdk::Command command = f->server_command(server(state));
+    return command.argv.empty() ? std::string() : host_.processes().find_program(command.argv[0], {});
+}
+
+ServerIdentity SpaceManager::identity(const SpaceState &state) const {
+    return {state.pid, state.pid_start_time, server_program(state), data_dir(state.name).string()};
+}
+
 SpaceStatus SpaceManager::status(const SpaceState &state) const {
-    if (state.pid <= 0 || !same_process_alive(state.pid, state.pid_start_time)) return SpaceStatus::stopped;
+    if (!is_our_server(identity(state))) return SpaceStatus::stopped;
     return process_state(state.pid) == 'T' ? SpaceStatus::paused : SpaceStatus::running;
 }
 

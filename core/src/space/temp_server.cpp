@@ -6,6 +6,7 @@
 #include <dspace/core/fs.hpp>
 #include <dspace/core/ports.hpp>
 #include <dspace/sdk/flavour_capabilities.hpp>
+#include <dspace/core/process.hpp>
 
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ void SpaceManager::with_temp_server(const SpaceState &state, const std::filesyst
                                     const std::function<void(const sdk::Server &)> &fn) {
     sdk::Flavour &f = flavour(state);
 
-    auto scratch = data_dir.parent_path() / (".server-" + random_token());
+    auto scratch = data_dir.parent_path() / (space_files::temp_server_prefix + random_token());
     bool shared = !state.os_user.empty() && owner_of(state.os_user).uid != ::geteuid();
     make_owned_dir(scratch, shared ? 0711 : 0700, owner_of({}));
     SpaceState temp = state;
@@ -56,7 +57,17 @@ void SpaceManager::with_temp_server(const SpaceState &state, const std::filesyst
     srv.log_file = (scratch / "server.log").string();
     pid_t pid = 0;
     try {
-        pid = launch(temp, srv, [](pid_t) {});
+        pid = launch(temp, srv, [&](pid_t spawned) { // recorded, so a killed dspace's server is stopped by the next command
+            CreatingMarker marker;
+            marker.creator = ::getpid();
+            marker.creator_start = process_start_time(marker.creator).value_or(0);
+            marker.server = spawned;
+            marker.server_start = process_start_time(spawned).value_or(0);
+            marker.port = temp.port;
+            marker.program = server_program(temp);
+            marker.data_dir = srv.data_dir;
+            write_marker(scratch, marker);
+        });
         prepare(srv);
         fn(srv);
         shutdown_server(pid, &f, false);

@@ -18,7 +18,8 @@ namespace dspace {
 
 void write_marker(const std::filesystem::path &dir, const CreatingMarker &m) {
     std::ostringstream out;
-    out << m.creator << ' ' << m.creator_start << ' ' << m.server << ' ' << m.server_start << ' ' << m.port << '\n';
+    out << m.creator << ' ' << m.creator_start << ' ' << m.server << ' ' << m.server_start << ' ' << m.port << '\n'
+        << m.program << '\n' << m.data_dir << '\n';
     fs::write_file_atomic(dir / space_files::creating, out.str(), 0600);
 }
 
@@ -26,17 +27,26 @@ std::optional<CreatingMarker> read_marker(const std::filesystem::path &dir) {
     try {
         std::istringstream in(fs::read_file(dir / space_files::creating));
         CreatingMarker m;
-        if (in >> m.creator >> m.creator_start >> m.server >> m.server_start >> m.port) return m;
+        if (!(in >> m.creator >> m.creator_start >> m.server >> m.server_start >> m.port)) return std::nullopt;
+        in.ignore(1);
+        std::getline(in, m.program);
+        std::getline(in, m.data_dir);
+        return m;
     } catch (const Error &) {
     }
     return std::nullopt;
 }
 
 bool same_process_alive(pid_t pid, unsigned long long start_time) {
-    if (!process_alive(pid)) return false;
-    if (start_time == 0) return true;
+    if (start_time == 0 || !process_alive(pid)) return false;
     auto actual = process_start_time(pid);
     return actual && *actual == start_time;
+}
+
+bool stop_if_abandoned(const CreatingMarker &marker) {
+    if (same_process_alive(marker.creator, marker.creator_start)) return false;
+    if (is_our_server(marker.server_identity())) kill_tree(marker.server);
+    return true;
 }
 
 void kill_tree(pid_t pid) {

@@ -133,10 +133,10 @@ sdk::Status MysqlFlavour::create_credentials(sdk::Host &host, const sdk::Server 
         sql += "ALTER USER " + account + " IDENTIFIED BY " + password + ";\n";
         sql += "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;\n";
     }
-    SqlFile file(host.cache_dir(name()), sql);
-    if (!file.status()) return file.status();
+    SqlStdin input(host.cache_dir(name()), sql);
+    if (!input.status()) return input.status();
     auto command = as_root(Tool::client, server);
-    command.stdin_file = file.path();
+    command.stdin_file = input.stdin_file();
     command.secrets = {server.password};
     command.timeout = 30s;
     auto ran = host.processes().run(command);

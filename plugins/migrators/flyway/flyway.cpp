@@ -42,7 +42,8 @@ public:
     }
 
 private:
-    //! `flyway VERB... -url=JDBC_URL -user=USER EXTRA...`; the password goes through FLYWAY_PASSWORD, never the command line.
+    //! `flyway VERB... EXTRA...`; the JDBC URL (which holds the password), the user and the password go through
+    //! FLYWAY_URL, FLYWAY_USER and FLYWAY_PASSWORD, never the command line.
     static sdk::Result<sdk::Command> flyway_command(sdk::Host &host, const sdk::MigrationRequest &request,
                                                     const std::vector<std::string> &verb) {
         std::string program = host.processes().find_program("flyway", {});
@@ -53,10 +54,10 @@ private:
         sdk::Command command;
         command.argv = {program};
         command.argv.insert(command.argv.end(), verb.begin(), verb.end());
-        command.argv.push_back("-url=" + *url);
-        command.argv.push_back("-user=" + credentials.user);
         command.argv.insert(command.argv.end(), request.extra_args.begin(), request.extra_args.end());
         command.env = request.connection;
+        command.env.emplace_back("FLYWAY_URL", *url);
+        command.env.emplace_back("FLYWAY_USER", credentials.user);
         command.env.emplace_back("FLYWAY_PASSWORD", credentials.password);
         command.secrets.push_back(credentials.password);
         return command;

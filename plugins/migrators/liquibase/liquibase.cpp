@@ -102,8 +102,8 @@ public:
     }
 
 private:
-    //! `liquibase --show-banner=false [--search-path=DIR] VERB... --url=JDBC_URL --username=USER EXTRA...`;
-    //! the password goes through the environment, never the command line.
+    //! `liquibase --show-banner=false [--search-path=DIR] VERB... EXTRA...`; the JDBC URL (which holds the
+    //! password), the user and the password go through LIQUIBASE_COMMAND_*, never the command line.
     static sdk::Result<sdk::Command> liquibase_command(sdk::Host &host, const sdk::MigrationRequest &request,
                                                        const std::string &search_path, const std::vector<std::string> &verb) {
         std::string program = host.processes().find_program("liquibase", npm_launcher_dirs());
@@ -115,10 +115,10 @@ private:
         command.argv = {program, "--show-banner=false"};
         if (!search_path.empty()) command.argv.push_back("--search-path=" + search_path);
         command.argv.insert(command.argv.end(), verb.begin(), verb.end());
-        command.argv.push_back("--url=" + *url);
-        command.argv.push_back("--username=" + credentials.user);
         command.argv.insert(command.argv.end(), request.extra_args.begin(), request.extra_args.end());
         command.env = request.connection;
+        command.env.emplace_back("LIQUIBASE_COMMAND_URL", *url);
+        command.env.emplace_back("LIQUIBASE_COMMAND_USERNAME", credentials.user);
         command.env.emplace_back("LIQUIBASE_COMMAND_PASSWORD", credentials.password);
         command.env.emplace_back("LIQUIBASE_ANALYTICS_ENABLED", "false");
         command.secrets.push_back(credentials.password);

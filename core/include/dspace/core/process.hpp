@@ -5,6 +5,7 @@
 #include <dspace/sdk/host.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -38,9 +39,12 @@ private:
 };
 
 //! Starts command as a detached server: own session, stdin from /dev/null,
-//! stdout and stderr appended to log_file, no other descriptors inherited.
-//! Returns its pid; throws Error when it cannot be started.
-pid_t spawn_detached(const sdk::Command &command, const std::string &log_file);
+//! stdout and stderr appended to log_file, no other descriptors inherited, working directory command.cwd.
+//! The child waits before exec until record(pid) has returned, so a caller killed at any moment never
+//! leaves a server it did not record (a child whose parent died before that exits instead of exec).
+//! Returns its pid; throws Error when it cannot be started (or rethrows what record threw, the child killed).
+pid_t spawn_detached(const sdk::Command &command, const std::string &log_file,
+                     const std::function<void(pid_t)> &record = {});
 
 //! True when pid exists and is not a zombie (reaps it when it is our child).
 bool process_alive(pid_t pid);
@@ -50,8 +54,6 @@ std::optional<unsigned long long> process_start_time(pid_t pid);
 bool wait_for_exit(pid_t pid, std::chrono::milliseconds timeout);
 //! pid and all its descendants, parents before children.
 std::vector<pid_t> process_tree(pid_t pid);
-//! Processes (other than this one) one of whose arguments contains text, e.g. a server given a data directory.
-std::vector<pid_t> processes_with_argument(const std::string &text);
 //! The one-letter state of pid from /proc (R, S, T, Z, …); '\0' when gone.
 char process_state(pid_t pid);
 //! Replaces the current process with command (used by `dspace shell` and `exec`); throws Error if exec fails.

@@ -11,6 +11,7 @@
 #include <dspace/core/host_services.hpp>
 #include <dspace/core/lock.hpp>
 #include <dspace/core/plugin_host.hpp>
+#include <dspace/core/server_identity.hpp>
 #include <dspace/sdk/server.hpp>
 
 #include <chrono>
@@ -29,6 +30,9 @@ namespace dspace {
 enum class SpaceStatus { running, paused, stopped };
 //! "running", "paused" or "stopped".
 const char *to_string(SpaceStatus status);
+
+//! How an operation changes a space's server for the time of its work.
+enum class ServerChange { stop, start, freeze, thaw };
 
 //! What space.json holds.
 struct SpaceState {
@@ -113,8 +117,12 @@ public:
     std::vector<SpaceEntry> entries() const;
     //! The names of every directory in spaces/ that may be a space (valid name, real directory), sorted.
     std::vector<std::string> names() const;
-    //! Current status from the process table (a dead pid reads as stopped).
+    //! Current status from the process table: stopped unless the recorded pid proves to be the space's server.
     SpaceStatus status(const SpaceState &state) const;
+    //! The identity the recorded server of state must prove before dspace signals it.
+    ServerIdentity identity(const SpaceState &state) const;
+    //! The path of the server program of state's flavour; empty when the flavour is not loaded.
+    std::string server_program(const SpaceState &state) const;
     //! The space's data directory.
     std::filesystem::path data_dir(const std::string &name) const;
     //! The space's directory.
@@ -137,7 +145,13 @@ public:
     void freeze_locked(const SpaceState &state);             //!< SIGSTOP the postmaster then each child, lock held
     void thaw_locked(const SpaceState &state);               //!< SIGCONT them, lock held
 
-    //! Removes what an interrupted create/copy/rollback left (called at the start of every command).
+    //! Runs fn with state's server changed (stopped, started, frozen or thawed; lock held), then brings it back
+    //! to how it was, also when fn throws or dspace is interrupted. An intent file written before the change
+    //! lets the next command bring the server back after a SIGKILL (recover_leftovers).
+    void with_server_changed_locked(SpaceState &state, ServerChange change, const std::function<void()> &fn);
+
+    //! Removes what an interrupted create/copy/rollback/rm left, and brings back the server of a space whose
+    //! snapshot or copy was killed (called at the start of every command).
     void recover_leftovers();
 
     //! The OS user a new space of flavour runs as: empty unless root; else config
@@ -153,17 +167,24 @@ private:
     void with_temp_server(const SpaceState &state, const std::filesystem::path &data_dir,
                           const std::function<void(const sdk::Server &)> &prepare,
                           const std::function<void(const sdk::Server &)> &fn);
-    //! Kills a server of srv's data dir that dspace lost track of (killed between spawning it and saving its
-    //! pid) and waits for srv's port to be free.
-    void release_port(const sdk::Server &srv) const;
-    //! Configures srv's data dir, spawns its server as state.os_user, calls on_spawn(pid), waits until it is
-    //! ready (killing it when it is not) and returns its pid.
+    //! Kills a server of srv's data dir that dspace lost track of (same program, working in that very data
+    //! directory) and waits for srv's port to be free.
+    void release_port(const SpaceState &state, const sdk::Server &srv) const;
+    //! Configures srv's data dir, spawns its server as state.os_user in srv's data directory, calls on_spawn(pid)
+    //! before the server program runs (to record it), waits until it is ready (killing it when it is not) and
+    //! returns its pid.
     pid_t launch(const SpaceState &state, const sdk::Server &srv, const std::function<void(pid_t)> &on_spawn);
     //! Reserves name and port under the home lock: makes the space dir with a creating marker.
     SpaceState reserve(const CreateOptions &options, sdk::Flavour &flavour, const std::string &version);
     //! Builds a reserved space: fill data, start, optionally create credentials, then write space.json.
     SpaceState build(SpaceState state, const std::function<void(const std::filesystem::path &)> &fill,
                      bool create_credentials);
+    //! Brings state's server to status before (start, stop, freeze or thaw), lock held.
+    void restore_status_locked(SpaceState &state, SpaceStatus before);
+    //! Brings back the server of space name as its intent file records, then removes the file; lock held.
+    void recover_intent_locked(const std::string &name);
+    //! recover_intent_locked, unless another command holds the space's lock (then it is still at work).
+    void recover_intent_if_idle(const std::string &name);
     //! Makes the directories a server user other than us must traverse (home, spaces/, cache/) mode 0711.
     void open_home_for(const std::string &os_user) const;
 
