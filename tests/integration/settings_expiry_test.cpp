@@ -2,6 +2,7 @@
 #include "support.hpp"
 
 #include <dspace/core/process.hpp>
+#include <dspace/core/server_identity.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -106,7 +107,7 @@ TEST_CASE("--ttl removes a space when its time is up, with no command run", "[ev
     auto dir = home.path() / "spaces" / "brief";
     auto took = wait_for(std::chrono::seconds(12), [&] { return !std::filesystem::exists(dir); });
     CHECK(took <= std::chrono::seconds(9));
-    CHECK(dspace::processes_with_argument((dir / "data").string()).empty()); // its server is gone too
+    CHECK(dspace::servers_on(pg_server, (dir / "data").string()).empty()); // its server is gone too
     CHECK(home.ok({"list", "--names"}) == "later\n");
     CHECK(home.run({"create", "x", "--flavour", "postgres", "--ttl", "soon"}).exit_code == 2);
 }

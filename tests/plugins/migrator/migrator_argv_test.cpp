@@ -35,6 +35,10 @@ public:
     std::string home_dir() const override { return real_.home_dir(); }
     std::string cache_dir(std::string_view plugin) override { return real_.cache_dir(plugin); }
     bool running_as_root() const override { return real_.running_as_root(); }
+    sdk::Status write_private_file(std::string_view path, std::string_view content, unsigned mode,
+                                   std::string_view os_user) override {
+        return real_.write_private_file(path, content, mode, os_user);
+    }
 
 private:
     dspace::HostServices &real_;
