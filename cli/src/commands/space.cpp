@@ -17,16 +17,6 @@
 
 namespace dspace::cli {
 
-std::string masked_url(SpaceManager &spaces, const SpaceState &state) {
-    try {
-        for (const auto &[name, value] : spaces.flavour(state).environment(spaces.server(state)))
-            if (name == "DATABASE_URL") return mask_secret(value, state.password);
-    } catch (const Error &) {
-        // flavour plugin not loaded: no URL to show
-    }
-    return {};
-}
-
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -68,8 +58,8 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     spec.usage = "dspace create NAME --flavour postgres|mysql [--version V] [--port N] [options]";
     spec.description =
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
-        "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
-        "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
+        "cached template cluster, started, and ready when this returns; the connection URL is printed without the\n"
+        "password (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
         "of the space. The password is random unless --password is given.";
     CreateOptions options;
     std::string from_snapshot;
@@ -93,7 +83,7 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     SpaceManager spaces = open_spaces(context);
     SpaceState state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
     std::cout << "created space '" << state.name << "' (" << state.flavour << " " << state.version << ") on port " << state.port
-              << "\n" << masked_url(spaces, state) << "\n";
+              << "\n" << spaces.display_url(state) << "\n";
     return exit_ok;
 }
 
@@ -155,7 +145,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
               << "data_dir: " << spaces.data_dir(s.name).string() << "\n"
               << "size:     " << human_size(fs::tree_size(spaces.data_dir(s.name))) << "\n"
               << "created:  " << s.created << "\n"
-              << "url:      " << masked_url(spaces, s) << "\n";
+              << "url:      " << spaces.display_url(s) << "\n";
     return exit_ok;
 }
 

@@ -32,9 +32,9 @@ void SpaceManager::with_server_on(const SpaceState &state, const std::filesystem
         pid = launch(temp, srv, [](pid_t) {});
         throw_if_failed(f.create_credentials(host_, srv));
         fn(srv);
-        shutdown_server(pid, &f, false);
+        shutdown_server(host_, pid, stop_method(plugins_, &f, srv), false);
     } catch (...) {
-        if (pid > 0) shutdown_server(pid, &f, true);
+        if (pid > 0) shutdown_server(host_, pid, stop_method(plugins_, &f, srv), true);
         fs::remove_tree(scratch);
         throw;
     }
