@@ -40,6 +40,7 @@ const char *to_string(PluginStatus status) {
     case PluginStatus::loaded: return "loaded";
     case PluginStatus::incompatible: return "incompatible";
     case PluginStatus::failed: return "failed";
+    case PluginStatus::shadowed: return "shadowed";
     }
     return "failed";
 }
@@ -258,6 +259,7 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
     if (auto it = impl_->loaded_files.find(key); it != impl_->loaded_files.end()) {
         record.kind = file_name->kind;
         record.name = file_name->name;
+        record.status = PluginStatus::shadowed;
         record.reason = msg::shadowed(it->second.string());
         record.hint = msg::shadowed_hint;
         return record;

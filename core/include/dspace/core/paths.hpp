@@ -6,7 +6,7 @@
 
 namespace dspace {
 
-//! The layout of $DSPACE_HOME (DESIGN.md §5). Pure path arithmetic; creates nothing.
+//! The layout of $DSPACE_HOME (docs/ARCHITECTURE.md, "Layout"). Pure path arithmetic; creates nothing.
 class Paths {
 public:
     //! home is $DSPACE_HOME; see default_home().

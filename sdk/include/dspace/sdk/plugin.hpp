@@ -43,10 +43,14 @@
 //   dspace_add_plugin(dbmate KIND migrator NAME dbmate SOURCES dbmate.cpp)
 // @endcode
 //
-// The file is named dspace_migrator_dbmate.so; put it in a plugin directory
+// The file is named dspace_migrator_dbmate.so (NAME and KIND are given once, in CMake;
+// DSPACE_PLUGIN checks at compile time that it says the same); put it in a plugin directory
 // (`dspace plugins` lists the search path) and `dspace plugins` shows it loaded.
-// Rules: do no work in static initialisers, never let an exception escape a
-// method (return a Status), and never pass library types (Boost, JSON, …) to the host.
+// Optional abilities are capabilities (capability.hpp), registered beside the object:
+// `registrar.provide<sdk::MigrationPlan>("dbmate", same_object);`.
+// Rules: do no work in static initialisers, never let an exception escape a method
+// (return a Status: the host catches one that escapes, but reports it as a bug of the
+// plugin), and never pass library types (Boost, JSON, …) to the host.
 #pragma once
 
 #include "abi.h"
