@@ -5,13 +5,9 @@
 #include "mysql_text.hpp"
 #include "mysql_tools.hpp"
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
 #include <sstream>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace dspace::mysql {
 
