@@ -1,7 +1,8 @@
 # dspace_add_plugin(<target> KIND flavour|migrator|snapshotter NAME <name> SOURCES <files...>)
 #
 # Builds a dspace plugin: a MODULE library named dspace_<kind>_<name>, with
-# hidden visibility, linked only to the header-only SDK (never to the core).
+# hidden visibility, linked only to the header-only SDK (never to the core). NAME and KIND are
+# passed to the compiler, so DSPACE_PLUGIN(...) fails to compile when it declares another name or kind.
 function(dspace_add_plugin target)
   cmake_parse_arguments(P "" "KIND;NAME;OUTPUT_DIRECTORY" "SOURCES" ${ARGN})
   if(NOT P_KIND MATCHES "^(flavour|migrator|snapshotter)$")
@@ -12,6 +13,10 @@ function(dspace_add_plugin target)
   endif()
   add_library(${target} MODULE ${P_SOURCES})
   target_link_libraries(${target} PRIVATE dspace::sdk)
+  # The name and kind are declared here once: DSPACE_PLUGIN(...) static_asserts that it says the same.
+  string(TOUPPER "${P_KIND}" kind_upper)
+  target_compile_definitions(${target} PRIVATE
+    DSPACE_PLUGIN_BUILD_NAME="${P_NAME}" DSPACE_PLUGIN_BUILD_KIND=DSPACE_KIND_${kind_upper})
   set_target_properties(${target} PROPERTIES
     PREFIX "" OUTPUT_NAME "dspace_${P_KIND}_${P_NAME}"
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON

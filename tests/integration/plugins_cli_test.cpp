@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -145,4 +147,19 @@ TEST_CASE("dspace --help and dspace plugins --help succeed", "[plugins_cli]") {
     auto verb_help = run_dspace({"plugins", "--help"});
     CHECK(verb_help.exit_code == 0);
     CHECK_THAT(verb_help.out, Contains("--json"));
+}
+
+TEST_CASE("an exception escaping a flavour's method is reported with the plugin's name, file and method",
+          "[plugins][guard]") {
+    dspace_test::TestHome home;
+    const std::string file = (fs::path(DSPACE_TEST_FIXTURE_DIR) / "throws" / "dspace_flavour_fixture_throws.so").string();
+    auto ran = home.run({"--plugin", file, "create", "s1", "--flavour", "fixture_throws"});
+    CHECK(ran.exit_code == 1);
+    const std::string attribution = "plugin flavour/fixture_throws (" + file + ") failed in installed_versions: fixture: installed_versions is broken";
+    CHECK_THAT(ran.err, Contains("error: " + attribution));
+    CHECK_THAT(ran.err, !Contains("internal error"));
+    CHECK_THAT(ran.err, Contains("hint: this is a bug in the plugin fixture_throws"));
+    std::ifstream log(home.path() / "logs" / "dspace.log");
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    CHECK_THAT(text, Contains("plugin flavour/fixture_throws 7.7.7 (" + file + ") failed in installed_versions: fixture: installed_versions is broken"));
 }

@@ -25,16 +25,6 @@
 
 namespace dspace::cli {
 
-std::string masked_url(SpaceManager &spaces, const SpaceState &state) {
-    try {
-        for (const auto &[name, value] : spaces.flavour(state).environment(spaces.server(state)))
-            if (name == "DATABASE_URL") return mask_secret(value, state.password);
-    } catch (const Error &) {
-        // flavour plugin not loaded: no URL to show
-    }
-    return {};
-}
-
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -106,8 +96,8 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     spec.usage = "dspace create NAME --flavour " + loaded_names_text(context, "flavour") + " [--version V] [--port N] [options]";
     spec.description =
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
-        "cached template cluster, started, and ready when this returns; the connection URL is printed with the\n"
-        "password masked (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
+        "cached template cluster, started, and ready when this returns; the connection URL is printed without the\n"
+        "password (`dspace env NAME` shows it). Without --port a free port is picked and kept for the life\n"
         "of the space. The password is random unless given: --password-stdin reads it from the first line of\n"
         "stdin, else DSPACE_PASSWORD in the environment is used; --password PASS also works but is visible to every\n"
         "user in `ps` while dspace runs. --set writes server settings; --ttl and --idle-stop make the space end by\n"
@@ -150,7 +140,7 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     SpaceState state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
     keep_expiry(context, spaces);
     std::cout << "created space '" << state.name << "' (" << state.flavour << " " << state.version << ") on port " << state.port
-              << "\n" << masked_url(spaces, state) << "\n";
+              << "\n" << spaces.display_url(state) << "\n";
     if (has_expiry(state)) std::cout << "expires: " << expiry_text(state) << "\n";
     return exit_ok;
 }
@@ -243,7 +233,7 @@ int run_status(Context &context, const std::vector<std::string> &args) {
               << "created:  " << s.created << "\n"
               << "expires:  " << expiry_text(s) << "\n"
               << "settings: " << settings_text(s) << "\n"
-              << "url:      " << masked_url(spaces, s) << "\n";
+              << "url:      " << spaces.display_url(s) << "\n";
     return exit_ok;
 }
 

@@ -25,7 +25,5 @@ inline SpaceManager open_spaces(Context &context, Access access = Access::change
     return spaces;
 }
 
-//! The connection URL of a space with its password masked (empty when its flavour is not loaded).
-std::string masked_url(SpaceManager &spaces, const SpaceState &state);
 
 } // namespace dspace::cli

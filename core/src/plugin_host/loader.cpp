@@ -103,7 +103,7 @@ std::optional<Checked> open_and_check(const std::filesystem::path &file, PluginR
     }
     const std::string tag = d->abi_tag ? d->abi_tag : "(none)";
     if (tag != DSPACE_SDK_ABI_TAG) {
-        reject(record, PluginStatus::incompatible, msg::wrong_tag(DSPACE_SDK_ABI_TAG, tag), msg::rebuild_hint);
+        reject(record, PluginStatus::incompatible, msg::wrong_tag(DSPACE_SDK_ABI_TAG, tag), msg::wrong_tag_hint(DSPACE_SDK_ABI_TAG, tag));
         return std::nullopt;
     }
     const std::string name = d->name ? d->name : "";

@@ -27,7 +27,7 @@ struct Checked {
     const dspace_plugin_descriptor *descriptor;    //!< points into the library
 };
 
-//! Opens file and runs the checks of DESIGN.md §3 in order (shared object, entry point,
+//! Opens file and runs the handshake checks in order (shared object, entry point,
 //! magic, size, major, minor, ABI tag, name). Fills record (kind, name, version, sdk,
 //! status, reason, hint); returns the library only when every check passed.
 std::optional<Checked> open_and_check(const std::filesystem::path &file, PluginRecord &record);

@@ -1,3 +1,4 @@
+#include "guarded.hpp"
 #include "legacy_capabilities.hpp"
 #include "loader.hpp"
 #include "messages.hpp"
@@ -40,6 +41,7 @@ const char *to_string(PluginStatus status) {
     case PluginStatus::loaded: return "loaded";
     case PluginStatus::incompatible: return "incompatible";
     case PluginStatus::failed: return "failed";
+    case PluginStatus::shadowed: return "shadowed";
     }
     return "failed";
 }
@@ -166,12 +168,24 @@ int call_register(const dspace_plugin_descriptor &descriptor, sdk::Registrar &re
     return 1;
 }
 
-template <typename T>
-void commit(Registry<T> &registry, std::vector<std::unique_ptr<T>> &staged, const std::filesystem::path &file) {
+//! Moves the staged objects into registry, each wrapped by guard (the host side of the boundary); returns the wrapped ones.
+template <typename T, typename Guard>
+std::vector<T *> commit(Registry<T> &registry, std::vector<std::unique_ptr<T>> &staged, const std::filesystem::path &file,
+                        const plugin_guard::PluginIdentity &plugin, Guard guard) {
+    std::vector<T *> committed;
     for (auto &object : staged) {
         std::string name = object->name();
-        registry.entries.emplace(name, typename Registry<T>::Entry{std::move(object), file});
+        auto guarded = guard(std::move(object), plugin);
+        committed.push_back(guarded.get());
+        registry.entries.emplace(name, typename Registry<T>::Entry{std::move(guarded), file});
     }
+    return committed;
+}
+
+//! The DSPACE_KIND_* bits of what staging holds.
+std::uint32_t registered_kinds(const StagingRegistrar &staging) {
+    return (staging.flavours.empty() ? 0u : DSPACE_KIND_FLAVOUR) | (staging.migrators.empty() ? 0u : DSPACE_KIND_MIGRATOR) |
+           (staging.snapshotters.empty() ? 0u : DSPACE_KIND_SNAPSHOTTER);
 }
 
 //! True when file (under any path) is already among records.
@@ -203,22 +217,29 @@ struct PluginHost::Impl {
     std::map<std::string, std::filesystem::path> loaded_files; // "<kind>/<name>" -> file
     std::map<std::string, void *> capabilities;                // capability_key() -> interface
     std::vector<std::unique_ptr<plugin_loader::LegacyLogicalDump>> legacy_dumps; // adapters for SDK 1.0 flavours
+    std::vector<std::shared_ptr<void>> capability_guards;                      // the decorators behind capabilities
     std::vector<DeclaredConfigKey> config_keys;
 
-    //! Keeps what a plugin provided, and gives SDK 1.0 flavours the host's adapters.
-    void commit_capabilities(StagingRegistrar &staging, std::uint16_t abi_minor, const std::string &plugin) {
-        for (const auto &cap : staging.capabilities)
-            capabilities[capability_key(capability_kind(cap.id), cap.owner, cap.id)] = cap.iface;
-        if (abi_minor == 0) {
-            for (const auto &flavour : staging.flavours) {
-                legacy_dumps.push_back(std::make_unique<plugin_loader::LegacyLogicalDump>(*flavour));
-                capabilities[capability_key("flavour", flavour->name(), sdk::CapabilityId::logical_dump)] =
-                    static_cast<sdk::LogicalDump *>(legacy_dumps.back().get());
-            }
+    //! Keeps everything a plugin registered, each object and capability behind its guard, and gives
+    //! SDK 1.0 flavours the host's adapters (which call the guarded flavour).
+    void commit_all(StagingRegistrar &staging, std::uint16_t abi_minor, const std::string &key,
+                    const plugin_guard::PluginIdentity &plugin, const std::filesystem::path &file) {
+        for (const auto &cap : staging.capabilities) {
+            plugin_guard::GuardedCapability guarded = plugin_guard::guard_capability(cap.id, cap.iface, plugin);
+            capabilities[capability_key(capability_kind(cap.id), cap.owner, cap.id)] = guarded.iface;
+            capability_guards.push_back(std::move(guarded.holder));
         }
-        for (auto &key : staging.config_keys) {
-            key.plugin = plugin;
-            config_keys.push_back(std::move(key));
+        for (sdk::Flavour *flavour : commit(flavours, staging.flavours, file, plugin, plugin_guard::guard_flavour)) {
+            if (abi_minor != 0) continue;
+            legacy_dumps.push_back(std::make_unique<plugin_loader::LegacyLogicalDump>(*flavour));
+            capabilities[capability_key("flavour", flavour->name(), sdk::CapabilityId::logical_dump)] =
+                static_cast<sdk::LogicalDump *>(legacy_dumps.back().get());
+        }
+        commit(migrators, staging.migrators, file, plugin, plugin_guard::guard_migrator);
+        commit(snapshotters, staging.snapshotters, file, plugin, plugin_guard::guard_snapshotter);
+        for (auto &declared : staging.config_keys) {
+            declared.plugin = key;
+            config_keys.push_back(std::move(declared));
         }
     }
 };
@@ -246,6 +267,7 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
     if (auto it = impl_->loaded_files.find(key); it != impl_->loaded_files.end()) {
         record.kind = file_name->kind;
         record.name = file_name->name;
+        record.status = PluginStatus::shadowed;
         record.reason = msg::shadowed(it->second.string());
         record.hint = msg::shadowed_hint;
         return record;
@@ -263,25 +285,36 @@ PluginRecord PluginHost::try_load_file(const std::filesystem::path &file_in) {
         record.hint = msg::register_failed_hint;
         return record;
     }
-    if (std::string problem = staging.capability_problem(); !problem.empty()) {
+    if (std::uint32_t registered = registered_kinds(staging); (registered & ~checked->descriptor->kinds) != 0) {
         record.status = PluginStatus::failed;
-        record.reason = msg::register_failed(problem);
+        record.reason = msg::kinds_differ(checked->descriptor->kinds, registered);
+        record.hint = msg::kinds_differ_hint;
+        return record;
+    }
+    try { // the checks below call the plugin's name()
+        if (std::string problem = staging.capability_problem(); !problem.empty()) {
+            record.status = PluginStatus::failed;
+            record.reason = msg::register_failed(problem);
+            record.hint = msg::register_failed_hint;
+            return record;
+        }
+        std::string duplicate = duplicate_in(impl_->flavours, staging.flavours, "flavour");
+        if (duplicate.empty()) duplicate = duplicate_in(impl_->migrators, staging.migrators, "migrator");
+        if (duplicate.empty()) duplicate = duplicate_in(impl_->snapshotters, staging.snapshotters, "snapshotter");
+        if (!duplicate.empty()) {
+            record.status = PluginStatus::failed;
+            record.reason = duplicate;
+            record.hint = msg::duplicate_hint;
+            return record;
+        }
+        plugin_guard::PluginIdentity identity{record.kind, record.name, file.string(), record.version};
+        impl_->commit_all(staging, checked->descriptor->abi_minor, key, identity, file);
+    } catch (const std::exception &e) {
+        record.status = PluginStatus::failed;
+        record.reason = msg::register_failed(std::string("an exception escaped while its objects were checked: ") + e.what());
         record.hint = msg::register_failed_hint;
         return record;
     }
-    std::string duplicate = duplicate_in(impl_->flavours, staging.flavours, "flavour");
-    if (duplicate.empty()) duplicate = duplicate_in(impl_->migrators, staging.migrators, "migrator");
-    if (duplicate.empty()) duplicate = duplicate_in(impl_->snapshotters, staging.snapshotters, "snapshotter");
-    if (!duplicate.empty()) {
-        record.status = PluginStatus::failed;
-        record.reason = duplicate;
-        record.hint = msg::duplicate_hint;
-        return record;
-    }
-    impl_->commit_capabilities(staging, checked->descriptor->abi_minor, key);
-    commit(impl_->flavours, staging.flavours, file);
-    commit(impl_->migrators, staging.migrators, file);
-    commit(impl_->snapshotters, staging.snapshotters, file);
     impl_->loaded_files.emplace(key, file);
     record.status = PluginStatus::loaded;
     return record;

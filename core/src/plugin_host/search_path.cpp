@@ -1,4 +1,4 @@
-// The plugin search order of DESIGN.md §3.
+// The plugin search order (docs/ARCHITECTURE.md, "Plugin host").
 #include <dspace/core/config.hpp>
 #include <dspace/core/paths.hpp>
 #include <dspace/core/plugin_host.hpp>

@@ -44,11 +44,6 @@ void collect(std::vector<std::future<PluginToolReport>> &probes, ToolReport &rep
     for (auto &probe : probes) report.plugins.push_back(probe.get());
 }
 
-bool is_loaded(const ToolReport &report, const PluginRecord &record) {
-    for (const auto &entry : report.plugins)
-        if (entry.status == PluginStatus::loaded && entry.kind == record.kind && entry.name == record.name) return true;
-    return false;
-}
 
 void add_unloaded(const std::vector<PluginRecord> &records, ToolReport &report) {
     std::vector<PluginToolReport> unloaded;
@@ -58,7 +53,7 @@ void add_unloaded(const std::vector<PluginRecord> &records, ToolReport &report) 
         entry.kind = record.kind.empty() ? "plugin" : record.kind;
         entry.name = record.name.empty() ? record.path.filename().string() : record.name;
         entry.status = record.status;
-        entry.shadowed = is_loaded(report, record);
+        entry.shadowed = record.status == PluginStatus::shadowed;
         entry.reason = record.path.string() + ": " + record.reason;
         entry.hint = record.hint;
         if (!entry.shadowed)

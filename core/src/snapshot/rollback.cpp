@@ -63,11 +63,13 @@ void SnapshotService::restore_into(const SpaceState &state, const SnapshotManife
     sdk::Snapshotter &snapshotter = restorer(state, manifest);
     sdk::RestoreJob job;
     job.flavour = &spaces_.flavour(state);
+    job.logical_dump = logical_dump_for(state, snapshotter, "restore");
     job.payload_dir = store_->payload_dir(manifest.space, manifest.name).string();
     if (snapshotter.method() == sdk::SnapshotMethod::logical) {
         spaces_.init_data_dir(state, dir);
         spaces_.with_server_on(state, dir, [&](const sdk::Server &server) {
             job.server = server;
+            job.page_size = page_size_of(state, server);
             throw_if_failed(snapshotter.restore(host_, job));
         });
         return;
@@ -82,6 +84,7 @@ void SnapshotService::restore_into(const SpaceState &state, const SnapshotManife
     make_server_dir(dir, uid, gid);
     job.server = spaces_.server(state);
     job.server.data_dir = dir.string();
+    job.page_size = page_size_of(state, job.server);
     throw_if_failed(snapshotter.restore(host_, job));
     fs::chown_tree(dir, uid, gid);
     if (data_is_foreign(manifest, state)) spaces_.rekey_data(adopting(state, manifest), dir, data_owner(manifest));

@@ -29,10 +29,13 @@ std::string utc_now_ms() {
 
 //! Runs fn with the space's server in the condition a snapshot needs and brings it back afterwards (also when
 //! fn throws, dspace is interrupted, or killed: then the next command does): logical needs it running;
-//! physical needs it stopped (clean) or frozen (online).
+//! physical needs it stopped (clean) or frozen (online), after the flavour's Quiesce (when it has one) flushed
+//! the running server.
 void with_server_prepared(sdk::Host &host, SpaceManager &spaces, SpaceState &state, sdk::SnapshotMethod method, bool online,
-                          const std::function<void()> &fn) {
+                          sdk::Quiesce *quiesce, const std::function<void()> &fn) {
     SpaceStatus status = spaces.status(state);
+    if (method == sdk::SnapshotMethod::physical && status == SpaceStatus::running && quiesce != nullptr)
+        throw_if_failed(quiesce->flush(host, spaces.server(state)));
     std::optional<ServerChange> change;
     if (method == sdk::SnapshotMethod::logical) {
         if (status == SpaceStatus::stopped) change = ServerChange::start;
@@ -68,6 +71,20 @@ SnapshotService::SnapshotService(HostServices &host, PluginHost &plugins, SpaceM
     : host_(host), plugins_(plugins), spaces_(spaces), store_(make_local_snapshot_store(host.paths().snapshots_dir())) {}
 
 SnapshotService::~SnapshotService() = default;
+
+sdk::LogicalDump *SnapshotService::logical_dump_for(const SpaceState &state, sdk::Snapshotter &snapshotter, const std::string &verb) {
+    sdk::LogicalDump *dump = plugins_.capability<sdk::LogicalDump>(state.flavour);
+    if (dump == nullptr && snapshotter.method() == sdk::SnapshotMethod::logical)
+        throw Error("the " + state.flavour + " flavour of space '" + state.name + "' has no logical dumps, so the logical snapshotter '" +
+                        snapshotter.name() + "' cannot " + verb + " it",
+                    "use a physical snapshotter, e.g. `--snapshotter rsync` (`dspace plugins` lists them)");
+    return dump;
+}
+
+std::uint32_t SnapshotService::page_size_of(const SpaceState &state, const sdk::Server &server) {
+    sdk::PageLayout *layout = plugins_.capability<sdk::PageLayout>(state.flavour);
+    return layout != nullptr ? layout->page_size(server) : sdk::SnapshotJob{}.page_size;
+}
 
 void SnapshotService::recover_snapshot_leftovers(const std::string &space) {
     std::vector<std::string> names;
@@ -112,6 +129,7 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
 
     sdk::SnapshotJob job;
     job.flavour = &spaces_.flavour(state);
+    job.logical_dump = logical_dump_for(state, snapshotter, "snapshot");
     if (const SnapshotManifest *previous = latest(existing, snapshotter.name(), options.name))
         job.previous_payload_dir = store_->payload_dir(state.name, previous->name).string();
 
@@ -119,8 +137,10 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     StagedSnapshot staged = store_->stage(state.name, options.name);
     try {
         job.payload_dir = staged.payload_dir.string();
-        with_server_prepared(host_, spaces_, state, snapshotter.method(), options.online, [&] {
+        with_server_prepared(host_, spaces_, state, snapshotter.method(), options.online,
+                             plugins_.capability<sdk::Quiesce>(state.flavour), [&] {
             job.server = spaces_.server(state);
+            job.page_size = page_size_of(state, job.server);
             throw_if_failed(snapshotter.snapshot(host_, job));
             check_interrupted();
         });

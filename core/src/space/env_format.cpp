@@ -70,4 +70,16 @@ std::string mask_secret(std::string text, std::string_view secret) {
     return text;
 }
 
+std::string url_without_password(std::string url) {
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos) return url;
+    std::size_t authority = scheme_end + 3;
+    std::size_t authority_end = url.find_first_of("/?#", authority);
+    std::size_t at = url.rfind('@', authority_end == std::string::npos ? std::string::npos : authority_end);
+    if (at == std::string::npos || at < authority) return url;
+    std::size_t colon = url.find(':', authority);
+    if (colon < at) url.erase(colon, at - colon);
+    return url;
+}
+
 } // namespace dspace

@@ -84,9 +84,18 @@ std::string utc_now();
 
 namespace dspace {
 
-//! Stops the server pid with the flavour's signals (SIGTERM when the flavour is unknown): the clean one
-//! (or the immediate one when immediate), escalating to immediate and then SIGKILL when it does not end.
-void shutdown_server(pid_t pid, sdk::Flavour *flavour, bool immediate);
+//! How to stop one server: its flavour (nullptr when its plugin is not loaded: SIGTERM) and, when the flavour
+//! provides one, its clean stop command for srv.
+struct StopMethod {
+    sdk::Flavour *flavour = nullptr;          //!< the server's flavour, or nullptr
+    sdk::StopCommand *stop_command = nullptr; //!< the flavour's StopCommand capability, or nullptr
+    sdk::Server server;                       //!< the running server (for the stop command)
+};
+//! The StopMethod of the server srv of flavour (nullptr when not loaded).
+StopMethod stop_method(const PluginHost &plugins, sdk::Flavour *flavour, const sdk::Server &srv);
+//! Stops the server pid cleanly: the flavour's stop command when it has one (a failure is logged), else its clean
+//! signal; or, when immediate, its immediate signal. Escalates to the immediate signal and then SIGKILL when it does not end.
+void shutdown_server(HostServices &host, pid_t pid, const StopMethod &how, bool immediate);
 //! Waits until the server of srv accepts connections; throws Error (with the log's last lines) when it
 //! exits or is not ready within the time limit.
 void wait_until_ready(HostServices &host, sdk::Flavour &flavour, const sdk::Server &srv, pid_t pid);

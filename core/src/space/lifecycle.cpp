@@ -181,7 +181,8 @@ void SpaceManager::start_locked(SpaceState &state) {
 }
 
 void SpaceManager::stop_locked(SpaceState &state, bool immediate) {
-    if (status(state) != SpaceStatus::stopped) shutdown_server(state.pid, plugins_.try_flavour(state.flavour), immediate);
+    if (status(state) != SpaceStatus::stopped)
+        shutdown_server(host_, state.pid, stop_method(plugins_, plugins_.try_flavour(state.flavour), server(state)), immediate);
     if (state.pid == 0 && state.pid_start_time == 0) return;
     state.pid = 0;
     state.pid_start_time = 0;

@@ -2,7 +2,11 @@
 #include "internal.hpp"
 #include "state_extras.hpp"
 
+#include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
+#include <dspace/core/plugin_host.hpp>
+#include <dspace/sdk/flavour_capabilities.hpp>
+#include <dspace/sdk/text.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/space.hpp>
@@ -186,5 +190,16 @@ sdk::Server SpaceManager::server(const SpaceState &state) const {
 }
 
 sdk::Flavour &SpaceManager::flavour(const SpaceState &state) const { return plugins_.flavour(state.flavour); }
+
+std::string SpaceManager::display_url(const SpaceState &state) const {
+    sdk::Flavour *f = plugins_.try_flavour(state.flavour);
+    if (f == nullptr) return {};
+    sdk::Server srv = server(state);
+    // mask_secret also covers a password a plugin left in the URL by mistake (e.g. in its query).
+    if (auto *display = plugins_.capability<sdk::DisplayUrl>(state.flavour)) return mask_secret(display->display_url(srv), state.password);
+    for (const auto &[name, value] : f->environment(srv))
+        if (name == "DATABASE_URL") return mask_secret(url_without_password(value), state.password);
+    return state.flavour + "://" + sdk::url_bracketed_host(state.listen_address) + ":" + std::to_string(state.port);
+}
 
 } // namespace dspace

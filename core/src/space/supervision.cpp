@@ -3,7 +3,12 @@
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/plugin_host.hpp>
 #include <dspace/core/process.hpp>
+
+#include <dspace/sdk/flavour_capabilities.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <arpa/inet.h>
 #include <csignal>
@@ -72,10 +77,37 @@ void wait_until_ready(HostServices &host, sdk::Flavour &flavour, const sdk::Serv
     }
 }
 
-void shutdown_server(pid_t pid, sdk::Flavour *flavour, bool immediate) {
+StopMethod stop_method(const PluginHost &plugins, sdk::Flavour *flavour, const sdk::Server &srv) {
+    StopMethod how;
+    how.flavour = flavour;
+    if (flavour != nullptr) how.stop_command = plugins.capability<sdk::StopCommand>(flavour->name());
+    how.server = srv;
+    return how;
+}
+
+namespace {
+
+//! Runs the flavour's clean stop command; false (with the reason logged) when it could not ask the server to stop.
+bool run_stop_command(HostServices &host, const StopMethod &how) {
+    try {
+        auto ran = host.processes().run(how.stop_command->stop_command(how.server));
+        if (ran && ran->succeeded()) return true;
+        spdlog::warn("the stop command of space '{}' failed ({}); stopping it with a signal instead", how.server.space,
+                     ran ? ran->err.substr(0, ran->err.find('\n')) : ran.status().message());
+    } catch (const Error &e) {
+        spdlog::warn("the stop command of space '{}' failed ({}); stopping it with a signal instead", how.server.space, e.what());
+    }
+    return false;
+}
+
+} // namespace
+
+void shutdown_server(HostServices &host, pid_t pid, const StopMethod &how, bool immediate) {
     if (!process_alive(pid)) return;
+    sdk::Flavour *flavour = how.flavour;
     for (pid_t p : process_tree(pid)) ::kill(p, SIGCONT); // a frozen server cannot shut down
-    ::kill(pid, flavour ? flavour->stop_signal(immediate) : SIGTERM);
+    if (immediate || how.stop_command == nullptr || !run_stop_command(host, how))
+        ::kill(pid, flavour ? flavour->stop_signal(immediate) : SIGTERM);
     if (wait_for_exit(pid, immediate ? std::chrono::seconds(15) : std::chrono::seconds(60))) return;
     if (!immediate && flavour) {
         ::kill(pid, flavour->stop_signal(true));

@@ -70,9 +70,9 @@ void SpaceManager::with_temp_server(const SpaceState &state, const std::filesyst
         });
         prepare(srv);
         fn(srv);
-        shutdown_server(pid, &f, false);
+        shutdown_server(host_, pid, stop_method(plugins_, &f, srv), false);
     } catch (...) {
-        if (pid > 0) shutdown_server(pid, &f, true);
+        if (pid > 0) shutdown_server(host_, pid, stop_method(plugins_, &f, srv), true);
         fs::remove_tree(scratch);
         throw;
     }

@@ -6,13 +6,9 @@
 #include "mysql_text.hpp"
 #include "mysql_tools.hpp"
 
-#include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
 #include <sstream>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace dspace::mysql {
 
@@ -29,22 +25,6 @@ constexpr const char *socket_only_root_sql =
     "DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost';\n"
     "DELETE FROM mysql.proxies_priv WHERE Host <> 'localhost';\n";
 
-//! Writes text to path (mode 0600) and gives it the owner of owner_of, so a server running as another user reads it.
-sdk::Status write_owned_file(const std::string &path, const std::string &text, const std::string &owner_of) {
-    struct stat owner {};
-    if (::stat(owner_of.c_str(), &owner) != 0)
-        return sdk::Status::failure("cannot read " + owner_of + ": " + std::strerror(errno), "was the space's data directory removed?");
-    ::unlink(path.c_str());
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return sdk::Status::failure("cannot write " + path + ": " + std::strerror(errno), "check the permissions of the data directory");
-    std::string failure;
-    if (::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) failure = "cannot write " + path;
-    else if (::geteuid() == 0 && ::fchown(fd, owner.st_uid, owner.st_gid) != 0) failure = "cannot hand " + path + " to the server's user";
-    else if (::fsync(fd) != 0) failure = "cannot flush " + path;
-    if (!failure.empty()) failure += std::string(": ") + std::strerror(errno);
-    ::close(fd);
-    if (!failure.empty()) return sdk::Status::failure(failure, "check free disk space and the permissions of the data directory");
-    return {};
 }
 
 //! The hosts the space's user may connect from: the socket and loopback, and anywhere when it listens beyond loopback.
@@ -93,16 +73,16 @@ sdk::Status MysqlFlavour::init_cluster(sdk::Host &host, const sdk::Server &serve
     return {};
 }
 
-sdk::Status MysqlFlavour::configure(sdk::Host &, const sdk::Server &server) {
+sdk::Status MysqlFlavour::configure(sdk::Host &host, const sdk::Server &server) {
     if (socket_path(server).size() > max_socket_path)
         return sdk::Status::failure("the socket path " + socket_path(server) + " is longer than the " + std::to_string(max_socket_path) +
                                         " characters Unix sockets allow",
                                     "use a shorter DSPACE_HOME or a shorter space name");
-    if (auto written = write_owned_file(client_options_path(server), render_client_options(server, client_host(server.listen_address)),
-                                        server.run_dir);
+    if (auto written = host.write_private_file(client_options_path(server),
+                                               render_client_options(server, client_host(server.listen_address)), 0600, server.os_user);
         !written)
         return written;
-    return write_owned_file(config_path(server), render_config(server), server.data_dir);
+    return host.write_private_file(config_path(server), render_config(server), 0600, server.os_user);
 }
 
 sdk::Command MysqlFlavour::server_command(const sdk::Server &server) const {
@@ -149,6 +129,19 @@ sdk::Status MysqlFlavour::create_credentials(sdk::Host &host, const sdk::Server 
 }
 
 int MysqlFlavour::stop_signal(bool immediate) const { return immediate ? SIGKILL : SIGTERM; }
+
+sdk::Command MysqlFlavour::stop_command(const sdk::Server &server) const {
+    auto command = as_root(Tool::admin, server);
+    command.argv.push_back("shutdown");
+    command.cwd = "/";
+    command.timeout = 60s;
+    return command;
+}
+
+std::string MysqlFlavour::display_url(const sdk::Server &server) const {
+    return "mysql://" + url_encode(server.user) + "@" + url_host(server.listen_address) + ":" + std::to_string(server.port) + "/" +
+           url_encode(server.database);
+}
 
 sdk::Command MysqlFlavour::client_command(const sdk::Server &server, const std::vector<std::string> &args) const {
     sdk::Command command;

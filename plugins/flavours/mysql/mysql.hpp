@@ -2,13 +2,20 @@
 #pragma once
 
 #include <dspace/sdk/flavour.hpp>
+#include <dspace/sdk/flavour_capabilities.hpp>
 
 namespace dspace::mysql {
 
 //! MariaDB/MySQL. Every server is started with its own option file (<data_dir>/dspace.cnf) and nothing else;
 //! dspace administers it as root over its private Unix socket (root has no TCP account), and the space's
-//! user reaches it over the socket or TCP with a password.
-class MysqlFlavour final : public sdk::Flavour {
+//! user reaches it over the socket or TCP with a password. Capabilities: logical dumps (mariadb-dump), a clean
+//! stop by `mariadb-admin shutdown`, a password-free display URL and InnoDB's 16 KiB pages. No Quiesce: the
+//! clean stop before a physical snapshot already flushes InnoDB.
+class MysqlFlavour final : public sdk::Flavour,
+                           public sdk::LogicalDump,
+                           public sdk::StopCommand,
+                           public sdk::DisplayUrl,
+                           public sdk::PageLayout {
 public:
     std::string name() const override { return "mysql"; }
     std::string description() const override;
@@ -26,10 +33,18 @@ public:
     sdk::Command client_command(const sdk::Server &server, const std::vector<std::string> &args) const override;
     sdk::Environment environment(const sdk::Server &server) const override;
 
+    sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+
+    // LogicalDump (these also override Flavour's SDK 1.0 methods of the same signature).
     sdk::Result<std::vector<std::string>> list_databases(sdk::Host &host, const sdk::Server &server) override;
     sdk::Command dump_command(const sdk::Server &server, std::string_view database, std::string_view out_file) const override;
     sdk::Command restore_command(const sdk::Server &server, std::string_view database, std::string_view in_file) const override;
-    sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+    //! StopCommand: `mariadb-admin shutdown` as root over the private socket.
+    sdk::Command stop_command(const sdk::Server &server) const override;
+    //! DisplayUrl: mysql://user@host:port/database.
+    std::string display_url(const sdk::Server &server) const override;
+    //! PageLayout: InnoDB's default 16 KiB pages.
+    std::uint32_t page_size(const sdk::Server &) const override { return 16384; }
 };
 
 } // namespace dspace::mysql

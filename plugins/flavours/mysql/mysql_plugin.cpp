@@ -1,4 +1,4 @@
-// The mysql plugin's entry point: registers the mysql flavour.
+// The mysql plugin's entry point: registers the mysql flavour, its capabilities and its configuration key.
 #include "mysql.hpp"
 #include "mysql_rekey.hpp"
 
@@ -8,12 +8,22 @@
 
 namespace {
 
-void register_mysql(dspace::sdk::Registrar &registrar) {
-    registrar.add_flavour(std::make_unique<dspace::mysql::MysqlFlavour>());
+namespace sdk = dspace::sdk;
+
+void register_mysql(sdk::Registrar &registrar) {
+    auto flavour = std::make_unique<dspace::mysql::MysqlFlavour>();
+    dspace::mysql::MysqlFlavour &same = *flavour;
+    registrar.add_flavour(std::move(flavour));
+    registrar.provide<sdk::LogicalDump>("mysql", same);
+    registrar.provide<sdk::StopCommand>("mysql", same);
+    registrar.provide<sdk::DisplayUrl>("mysql", same);
+    registrar.provide<sdk::PageLayout>("mysql", same);
+    registrar.add_config_key("flavours.mysql.server_user", sdk::ConfigKeyType::text,
+                             "the OS user MariaDB servers run as when dspace runs as root (default: mysql)");
     static dspace::mysql::MysqlRekey rekey;
-    registrar.provide<dspace::sdk::Rekey>("mysql", rekey);
+    registrar.provide<sdk::Rekey>("mysql", rekey);
 }
 
 } // namespace
 
-DSPACE_PLUGIN(mysql, "0.1.0", DSPACE_KIND_FLAVOUR, register_mysql)
+DSPACE_PLUGIN(mysql, "0.2.0", DSPACE_KIND_FLAVOUR, register_mysql)

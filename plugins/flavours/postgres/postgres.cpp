@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace dspace::postgres {
@@ -80,16 +81,18 @@ sdk::Status PostgresFlavour::init_cluster(sdk::Host &host, const sdk::Server &se
         return sdk::Status::failure("initdb failed: " + ran->err, "check that " + server.data_dir + " is writable by the server's OS user");
     if (auto made = create_initial_database(host, server); !made) return made;
     // The settings of each space come from dspace.conf, written by configure().
-    std::ofstream conf(server.data_dir + "/postgresql.conf", std::ios::app);
-    conf << "\n# Settings of this dspace space (port, addresses, socket directory).\n" << include_line << "\n";
-    if (!conf) return sdk::Status::failure("cannot append to " + server.data_dir + "/postgresql.conf");
-    return {};
+    const std::string conf_file = server.data_dir + "/postgresql.conf";
+    std::ifstream in(conf_file);
+    std::string conf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) return sdk::Status::failure("cannot read " + conf_file + " written by initdb");
+    conf += "\n# Settings of this dspace space (port, addresses, socket directory).\n" + std::string(include_line) + "\n";
+    return host.write_private_file(conf_file, conf, 0600, server.os_user);
 }
 
 sdk::Status PostgresFlavour::create_initial_database(sdk::Host &host, const sdk::Server &server) {
     // Single-user mode: no postmaster, no port, no authentication; the statement arrives on stdin.
     std::string sql_file = server.data_dir + "/dspace-initial.sql";
-    if (auto written = write_owned_file(sql_file, std::string("CREATE DATABASE ") + initial_database + ";\n", {}); !written)
+    if (auto written = host.write_private_file(sql_file, std::string("CREATE DATABASE ") + initial_database + ";\n", 0600, {}); !written)
         return written;
     sdk::Command single;
     single.argv = {tool(server.version, "postgres"), "--single", "-D", server.data_dir, "-F", "-c", "exit_on_error=true", "postgres"};
@@ -105,7 +108,7 @@ sdk::Status PostgresFlavour::create_initial_database(sdk::Host &host, const sdk:
     return {};
 }
 
-sdk::Status PostgresFlavour::configure(sdk::Host &, const sdk::Server &server) {
+sdk::Status PostgresFlavour::configure(sdk::Host &host, const sdk::Server &server) {
     // Unix socket paths hold at most 107 bytes; postgres would only say so in its log.
     std::string socket = server.run_dir + "/.s.PGSQL." + std::to_string(server.port);
     if (socket.size() > 107)
@@ -124,7 +127,7 @@ sdk::Status PostgresFlavour::configure(sdk::Host &, const sdk::Server &server) {
     if (!is_loopback(server.listen_address))
         hba += "host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n";
     for (const auto &[file, content] : {std::pair{std::string("dspace.conf"), conf}, std::pair{std::string("pg_hba.conf"), hba}}) {
-        auto written = write_owned_file(server.data_dir + "/" + file, content, server.os_user);
+        auto written = host.write_private_file(server.data_dir + "/" + file, content, 0600, server.os_user);
         if (!written) return written;
     }
     // The data directory is stopped: a postmaster.pid left by a crash or reboot is stale, and postgres would

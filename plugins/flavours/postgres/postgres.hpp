@@ -25,11 +25,13 @@ std::string connect_host(const std::string &listen_address);
 inline constexpr const char *initial_database = "dspace_initial";
 //! A command run as the server's OS user against the private unix socket, as the superuser, on database postgres.
 sdk::Command admin_psql(const sdk::Server &server);
-//! Writes content into file owned by os_user (empty = current user), mode 0600.
-sdk::Status write_owned_file(const std::string &file, const std::string &content, const std::string &os_user);
-
-//! PostgreSQL as a dspace flavour.
-class PostgresFlavour final : public sdk::Flavour {
+//! PostgreSQL as a dspace flavour, with logical dumps (pg_dump), a CHECKPOINT before physical snapshots,
+//! a password-free display URL and its 8 KiB pages. Its clean stop is a signal (SIGINT: fast shutdown).
+class PostgresFlavour final : public sdk::Flavour,
+                              public sdk::LogicalDump,
+                              public sdk::Quiesce,
+                              public sdk::DisplayUrl,
+                              public sdk::PageLayout {
 public:
     std::string name() const override { return "postgres"; }
     std::string description() const override { return "PostgreSQL servers from /usr/lib/postgresql/<version>"; }
@@ -47,10 +49,18 @@ public:
     sdk::Command client_command(const sdk::Server &server, const std::vector<std::string> &args) const override;
     sdk::Environment environment(const sdk::Server &server) const override;
 
+    sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+
+    // LogicalDump (these also override Flavour's SDK 1.0 methods of the same signature).
     sdk::Result<std::vector<std::string>> list_databases(sdk::Host &host, const sdk::Server &server) override;
     sdk::Command dump_command(const sdk::Server &server, std::string_view database, std::string_view out_file) const override;
     sdk::Command restore_command(const sdk::Server &server, std::string_view database, std::string_view in_file) const override;
-    sdk::Status check_online_snapshot(sdk::Host &host, const sdk::Server &server) override;
+    //! Quiesce: CHECKPOINT, so the copy holds little WAL to replay.
+    sdk::Status flush(sdk::Host &host, const sdk::Server &server) override;
+    //! DisplayUrl: postgresql://user@host:port/database.
+    std::string display_url(const sdk::Server &server) const override;
+    //! PageLayout: PostgreSQL's 8 KiB blocks.
+    std::uint32_t page_size(const sdk::Server &) const override { return 8192; }
 
 private:
     //! Creates initial_database in a just-initialised cluster (single-user mode, no server running).

@@ -34,6 +34,11 @@ sdk::Environment PostgresFlavour::environment(const sdk::Server &server) const {
     return env;
 }
 
+std::string PostgresFlavour::display_url(const sdk::Server &server) const {
+    return "postgresql://" + sdk::url_encode(server.user) + "@" + sdk::url_bracketed_host(connect_host(server.listen_address)) + ":" +
+           std::to_string(server.port) + "/" + sdk::url_encode(server.database);
+}
+
 sdk::Command PostgresFlavour::dump_command(const sdk::Server &server, std::string_view database, std::string_view out_file) const {
     sdk::Command command;
     command.argv = {tool(server.version, "pg_dump"), "--format=custom", "--no-owner", "--file", std::string(out_file),

@@ -1,11 +1,6 @@
-// Paths of the PostgreSQL programs, and files handed to the server's OS user.
+// Paths of the PostgreSQL programs, and the administrative client.
 #include "postgres.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace dspace::postgres {
 
@@ -27,23 +22,6 @@ sdk::Command admin_psql(const sdk::Server &server) {
     command.cwd = "/";
     command.timeout = std::chrono::seconds(60);
     return command;
-}
-
-sdk::Status write_owned_file(const std::string &file, const std::string &content, const std::string &os_user) {
-    std::string tmp = file + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return sdk::Status::failure("cannot write " + file + ": " + std::strerror(errno));
-    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-    if (ok && !os_user.empty() && ::geteuid() == 0) {
-        struct passwd *pw = ::getpwnam(os_user.c_str());
-        ok = pw != nullptr && ::fchown(fd, pw->pw_uid, pw->pw_gid) == 0;
-    }
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        return sdk::Status::failure("cannot write " + file + " for the user '" + os_user + "': " + std::strerror(errno));
-    }
-    return {};
 }
 
 } // namespace dspace::postgres

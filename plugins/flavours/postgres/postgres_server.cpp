@@ -40,7 +40,7 @@ sdk::Status PostgresFlavour::create_credentials(sdk::Host &host, const sdk::Serv
                          "DROP DATABASE " + identifier(initial_database) + ";\n"
                          "\\endif\n";
     std::string file = server.run_dir + "/dspace-credentials.sql";
-    auto written = write_owned_file(file, script, {});
+    auto written = host.write_private_file(file, script, 0600, {});
     if (!written) return written;
     sdk::Command psql = admin_psql(server);
     psql.stdin_file = file;
@@ -51,6 +51,17 @@ sdk::Status PostgresFlavour::create_credentials(sdk::Host &host, const sdk::Serv
     if (!ran) return ran.status();
     if (!ran->succeeded())
         return sdk::Status::failure("cannot create the user '" + server.user + "' and database '" + server.database + "': " + ran->err,
+                                    "see `dspace logs " + server.space + "`");
+    return {};
+}
+
+sdk::Status PostgresFlavour::flush(sdk::Host &host, const sdk::Server &server) {
+    sdk::Command psql = admin_psql(server);
+    psql.argv.insert(psql.argv.end(), {"-c", "CHECKPOINT"});
+    auto ran = host.processes().run(psql);
+    if (!ran) return ran.status();
+    if (!ran->succeeded())
+        return sdk::Status::failure("the CHECKPOINT before snapshotting space '" + server.space + "' failed: " + ran->err,
                                     "see `dspace logs " + server.space + "`");
     return {};
 }

@@ -1,6 +1,7 @@
-// The pg_dump snapshotter: logical. One dump per user database, payload/<database>.dump, made and
-// loaded by the commands the space's flavour gives (pg_dump/pg_restore, mariadb-dump/mariadb), so it
-// works for every flavour.
+// The pg_dump snapshotter: the generic logical snapshotter. One dump per user database,
+// payload/<database>.dump, made and loaded by the commands of the flavour's LogicalDump capability
+// (pg_dump/pg_restore, mariadb-dump/mariadb), so it works for every flavour that has one; the host
+// refuses it for flavours without (job.logical_dump is then null).
 #include <dspace/sdk/plugin.hpp>
 
 #include <algorithm>
@@ -39,6 +40,11 @@ sdk::Status for_each_dump(sdk::Host &host, const std::string &title, const std::
     return {};
 }
 
+//! The failure when the space's flavour has no LogicalDump (the host checks first; this guards other hosts).
+sdk::Status no_logical_dump(const sdk::Server &server) {
+    return sdk::Status::failure("the flavour of space '" + server.space + "' has no logical dumps", "use a physical snapshotter such as rsync");
+}
+
 class PgDumpSnapshotter final : public sdk::Snapshotter {
 public:
     std::string name() const override { return "pg_dump"; }
@@ -47,15 +53,17 @@ public:
     sdk::SnapshotMethod method() const override { return sdk::SnapshotMethod::logical; }
 
     sdk::Status snapshot(sdk::Host &host, const sdk::SnapshotJob &job) override {
-        auto databases = job.flavour->list_databases(host, job.server);
+        if (job.logical_dump == nullptr) return no_logical_dump(job.server);
+        auto databases = job.logical_dump->list_databases(host, job.server);
         if (!databases) return databases.status();
         return for_each_dump(host, "dumping space '" + job.server.space + "'", *databases, job.payload_dir, "dump",
                              [&](const std::string &database, const std::string &file) {
-                                 return job.flavour->dump_command(job.server, database, file);
+                                 return job.logical_dump->dump_command(job.server, database, file);
                              });
     }
 
     sdk::Status restore(sdk::Host &host, const sdk::RestoreJob &job) override {
+        if (job.logical_dump == nullptr) return no_logical_dump(job.server);
         std::vector<std::string> databases;
         std::error_code ec;
         for (const auto &entry : std::filesystem::directory_iterator(job.payload_dir, ec))
@@ -64,7 +72,7 @@ public:
         std::sort(databases.begin(), databases.end());
         return for_each_dump(host, "restoring space '" + job.server.space + "'", databases, job.payload_dir, "restore",
                              [&](const std::string &database, const std::string &file) {
-                                 return job.flavour->restore_command(job.server, database, file);
+                                 return job.logical_dump->restore_command(job.server, database, file);
                              });
     }
 };
@@ -73,4 +81,4 @@ void register_pg_dump(sdk::Registrar &registrar) { registrar.add_snapshotter(std
 
 } // namespace
 
-DSPACE_PLUGIN(pg_dump, "0.1.0", DSPACE_KIND_SNAPSHOTTER, register_pg_dump)
+DSPACE_PLUGIN(pg_dump, "0.2.0", DSPACE_KIND_SNAPSHOTTER, register_pg_dump)

@@ -172,3 +172,20 @@ TEST_CASE("an explicitly named bad plugin makes load() throw", "[plugin_host]") 
     options.explicit_files = {fixture_file("bad_magic")};
     CHECK_THROWS_WITH(host.load(options, {}), Contains("bad magic"));
 }
+
+TEST_CASE("a plugin built with -D_GLIBCXX_USE_CXX11_ABI=0 is refused with the macro named", "[plugin_host]") {
+    auto record = load_rejected(fixture_file("cxx11_abi_off"), PluginStatus::incompatible);
+    CHECK_THAT(record.reason, Contains("libstdc++-cow") && Contains(DSPACE_SDK_ABI_TAG));
+    CHECK_THAT(record.hint, Contains("-D_GLIBCXX_USE_CXX11_ABI=0"));
+    CHECK_THAT(record.hint, !Contains("same compiler"));
+}
+
+TEST_CASE("a plugin that registers a kind its descriptor does not declare is refused, naming both", "[plugin_host]") {
+    PluginHost host;
+    auto record = host.try_load_file(fixture_file("kinds_differ", "flavour"));
+    CHECK(record.status == PluginStatus::failed);
+    CHECK_THAT(record.reason, Contains("declares kinds flavour") && Contains("registered a migrator"));
+    CHECK_THAT(record.hint, Contains("KINDS"));
+    CHECK(host.migrators().empty());
+    CHECK(host.flavours().empty());
+}

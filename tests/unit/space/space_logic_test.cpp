@@ -59,3 +59,12 @@ TEST_CASE("a picked port is free and not among the taken ones", "[space]") {
     int other = pick_free_port("127.0.0.1", {port});
     CHECK(other != port);
 }
+
+TEST_CASE("url_without_password drops the password of the authority only", "[space]") {
+    using dspace::url_without_password;
+    CHECK(url_without_password("postgresql://u:s3cret@127.0.0.1:5432/db") == "postgresql://u@127.0.0.1:5432/db");
+    CHECK(url_without_password("mysql://u:a%40b@[::1]:3306/db?x=1") == "mysql://u@[::1]:3306/db?x=1");
+    CHECK(url_without_password("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0");
+    CHECK(url_without_password("postgresql://u@h/db") == "postgresql://u@h/db");
+    CHECK(url_without_password("no url") == "no url");
+}

@@ -19,5 +19,8 @@ std::string shell_quote(std::string_view value);
 std::string format_environment(const sdk::Environment &env, EnvFormat format);
 //! text with every occurrence of secret (raw or percent-encoded) replaced by ***.
 std::string mask_secret(std::string text, std::string_view secret);
+//! url with the password of its authority (scheme://user:password@host…) removed: scheme://user@host…;
+//! unchanged when it has none.
+std::string url_without_password(std::string url);
 
 } // namespace dspace

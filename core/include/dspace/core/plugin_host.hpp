@@ -19,10 +19,10 @@ namespace dspace {
 class Config;
 class Paths;
 
-//! What happened to one plugin file.
-enum class PluginStatus { loaded, incompatible, failed };
+//! What happened to one plugin file. shadowed: a plugin of the same kind and name was loaded from an earlier file.
+enum class PluginStatus { loaded, incompatible, failed, shadowed };
 
-//! Text for a PluginStatus: "loaded", "incompatible", "failed".
+//! Text for a PluginStatus: "loaded", "incompatible", "failed", "shadowed".
 const char *to_string(PluginStatus status);
 
 //! One plugin file as found and checked (what `dspace plugins` lists).
@@ -48,7 +48,7 @@ struct DeclaredConfigKey {
 //! The kind of object ("flavour", "migrator", "snapshotter") a capability belongs to; nullptr for an unknown id.
 const char *capability_kind(sdk::CapabilityId id);
 
-//! Where plugins are looked for, in order (DESIGN.md §3).
+//! Where plugins are looked for, in order (docs/ARCHITECTURE.md, "Plugin host").
 struct PluginSearchOptions {
     std::vector<std::filesystem::path> explicit_files; //!< --plugin FILE (errors are fatal)
     std::vector<std::filesystem::path> dirs;           //!< --plugin-dir DIR, repeated

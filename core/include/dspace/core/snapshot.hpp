@@ -8,6 +8,7 @@
 #include <dspace/core/plugin_host.hpp>
 #include <dspace/core/snapshot_store.hpp>
 #include <dspace/core/space.hpp>
+#include <dspace/sdk/flavour_capabilities.hpp>
 
 #include <chrono>
 #include <memory>
@@ -80,6 +81,11 @@ private:
     void require_intact(const SnapshotManifest &manifest) const;
     //! The snapshotter a manifest names, checked against the space's flavour and version.
     sdk::Snapshotter &restorer(const SpaceState &state, const SnapshotManifest &manifest);
+    //! The LogicalDump of the space's flavour for a job of snapshotter (nullptr when it has none); throws Error
+    //! naming flavour and snapshotter when snapshotter is logical and the flavour has none (verb: "snapshot", "restore").
+    sdk::LogicalDump *logical_dump_for(const SpaceState &state, sdk::Snapshotter &snapshotter, const std::string &verb);
+    //! The page size of the space's flavour (PageLayout), or the SDK's default of 8 KiB.
+    std::uint32_t page_size_of(const SpaceState &state, const sdk::Server &server);
 
     HostServices &host_;
     PluginHost &plugins_;

@@ -133,6 +133,9 @@ public:
     sdk::Server server(const SpaceState &state) const;
     //! The flavour plugin of a space.
     sdk::Flavour &flavour(const SpaceState &state) const;
+    //! The URL `create` and `status` print, never holding the password: the flavour's DisplayUrl, else its
+    //! DATABASE_URL with the password removed, else <flavour>://<address>:<port>. Empty when the flavour is not loaded.
+    std::string display_url(const SpaceState &state) const;
 
     // Lifecycle. Callers that already hold the lock use the *_locked forms.
     void start(const std::string &name);                     //!< starts a stopped space and waits until it accepts connections

@@ -1,8 +1,9 @@
 // dspace plugin SDK: symbol visibility.
 //
-// Plugins are built with hidden visibility; only the entry point is exported.
-// Interface classes stay visible so their type information matches on both
-// sides (Boost's BOOST_SYMBOL_VISIBLE).
+// Plugins are built with hidden visibility: they export the entry point and, because
+// the SDK's interface classes stay visible (Boost's BOOST_SYMBOL_VISIBLE), the type
+// information of those interfaces, so that it matches on both sides. The standard
+// library's templates may add a few symbols of their own (GNU unique objects).
 #pragma once
 
 #if defined(_WIN32)

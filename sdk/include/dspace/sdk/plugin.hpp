@@ -43,10 +43,14 @@
 //   dspace_add_plugin(dbmate KIND migrator NAME dbmate SOURCES dbmate.cpp)
 // @endcode
 //
-// The file is named dspace_migrator_dbmate.so; put it in a plugin directory
+// The file is named dspace_migrator_dbmate.so (NAME and KIND are given once, in CMake;
+// DSPACE_PLUGIN checks at compile time that it says the same); put it in a plugin directory
 // (`dspace plugins` lists the search path) and `dspace plugins` shows it loaded.
-// Rules: do no work in static initialisers, never let an exception escape a
-// method (return a Status), and never pass library types (Boost, JSON, …) to the host.
+// Optional abilities are capabilities (capability.hpp), registered beside the object:
+// `registrar.provide<sdk::MigrationPlan>("dbmate", same_object);`.
+// Rules: do no work in static initialisers, never let an exception escape a method
+// (return a Status: the host catches one that escapes, but reports it as a bug of the
+// plugin), and never pass library types (Boost, JSON, …) to the host.
 #pragma once
 
 #include "abi.h"
@@ -94,12 +98,33 @@ int register_trampoline(dspace_registrar *registrar, char *err, size_t err_len) 
     return 1;
 }
 
+//! True when a and b hold the same text (usable in static_assert).
+constexpr bool same_text(const char *a, const char *b) {
+    while (*a != '\0' && *a == *b) ++a, ++b;
+    return *a == *b;
+}
+
 } // namespace dspace::sdk::detail
+
+// dspace_add_plugin(... KIND k NAME n ...) defines DSPACE_PLUGIN_BUILD_NAME ("n") and DSPACE_PLUGIN_BUILD_KIND
+// (the kind's DSPACE_KIND_* bit), so that DSPACE_PLUGIN checks at compile time that the name and kind it
+// declares are the ones the file will be named after. Plugins built without the CMake helper skip the check.
+#if defined(DSPACE_PLUGIN_BUILD_NAME) && defined(DSPACE_PLUGIN_BUILD_KIND)
+#define DSPACE_PLUGIN_CHECK_BUILD(NAME, KINDS)                                                                  \
+    static_assert(::dspace::sdk::detail::same_text(#NAME, DSPACE_PLUGIN_BUILD_NAME),                          \
+                  "DSPACE_PLUGIN(" #NAME ", ...) differs from the NAME given to dspace_add_plugin in CMake");  \
+    static_assert(((KINDS) & (DSPACE_PLUGIN_BUILD_KIND)) != 0,                                                  \
+                  "DSPACE_PLUGIN's KINDS do not include the KIND given to dspace_add_plugin in CMake");
+#else
+#define DSPACE_PLUGIN_CHECK_BUILD(NAME, KINDS)
+#endif
 
 //! Declares a plugin: NAME (an identifier, matching the file name), VERSION (a
 //! string), KINDS (DSPACE_KIND_* bits) and REGISTER_FN (void(dspace::sdk::Registrar&)).
-//! Expands to the descriptor, a noexcept trampoline and the exported entry point.
+//! Expands to the descriptor, a noexcept trampoline and the exported entry point. Built with
+//! dspace_add_plugin, NAME and KINDS must agree with its NAME and KIND (checked at compile time).
 #define DSPACE_PLUGIN(NAME, VERSION, KINDS, REGISTER_FN)                                           \
+    DSPACE_PLUGIN_CHECK_BUILD(NAME, KINDS)                                                         \
     extern "C" DSPACE_PLUGIN_EXPORT const dspace_plugin_descriptor *dspace_plugin_entry(void) {   \
         static const dspace_plugin_descriptor descriptor = {                                     \
             DSPACE_PLUGIN_MAGIC,                                                                   \
