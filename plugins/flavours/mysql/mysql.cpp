@@ -25,8 +25,6 @@ constexpr const char *socket_only_root_sql =
     "DELETE FROM mysql.global_priv WHERE User = 'root' AND Host <> 'localhost';\n"
     "DELETE FROM mysql.proxies_priv WHERE Host <> 'localhost';\n";
 
-}
-
 //! The hosts the space's user may connect from: the socket and loopback, and anywhere when it listens beyond loopback.
 std::vector<std::string> account_hosts(const sdk::Server &server) {
     std::vector<std::string> hosts = {"localhost", "127.0.0.1", "::1"};
