@@ -183,7 +183,8 @@ private:
     sdk::Command connect(const Endpoint &endpoint, const std::string &program, const std::vector<std::string> &args) const {
         sdk::Command command;
         command.argv = {tools_ + "/" + program, "--no-defaults", "--protocol=TCP", "--host=" + endpoint.host,
-                        "--port=" + std::to_string(endpoint.port), "--user=" + endpoint.user, "--connect-timeout=10"};
+                        "--port=" + std::to_string(endpoint.port), "--user=" + endpoint.user};
+        if (program == "mariadb") command.argv.push_back("--connect-timeout=10"); // mariadb-dump has no such option
         command.argv.insert(command.argv.end(), args.begin(), args.end());
         command.env = {{"MYSQL_PWD", endpoint.password}};
         command.secrets = {endpoint.password};

@@ -17,7 +17,8 @@ using namespace import;
 
 //! The rows to keep: the tables (asked for, plus their foreign-key closure) and the row conditions per table.
 struct SubsetPlan {
-    std::set<TableName> keep;                      //!< tables restored
+    std::set<TableName> roots;                     //!< tables asked for (all when --tables is absent)
+    std::set<TableName> keep;                      //!< tables restored: roots and their foreign-key closure
     std::map<TableName, std::string> where;        //!< --where conditions
     std::map<TableName, std::uint64_t> limit;      //!< --limit counts
 };
@@ -68,19 +69,27 @@ TableName option_table(const std::string &name, const std::string &option, const
 
 SubsetPlan plan_subset(const Catalog &catalog, const ImportOptions &options, const std::string &schema) {
     SubsetPlan plan;
-    std::set<TableName> roots = options.tables.empty() ? std::set<TableName>(catalog.tables.begin(), catalog.tables.end())
-                                                       : resolve_tables(options.tables, catalog.tables, schema);
-    plan.keep = foreign_key_closure(roots, catalog.keys);
+    plan.roots = options.tables.empty() ? std::set<TableName>(catalog.tables.begin(), catalog.tables.end())
+                                        : resolve_tables(options.tables, catalog.tables, schema);
+    plan.keep = foreign_key_closure(plan.roots, catalog.keys);
+    // A table --where or --limit names has its rows selected even when only a foreign key brought it in.
     for (const auto &[name, condition] : options.where) {
-        auto &where = plan.where[option_table(name, "--where", catalog, plan, schema)];
+        TableName table = option_table(name, "--where", catalog, plan, schema);
+        plan.roots.insert(table);
+        auto &where = plan.where[table];
         where = where.empty() ? condition : "(" + where + ") AND (" + condition + ")";
     }
-    for (const auto &[name, count] : options.limit) plan.limit[option_table(name, "--limit", catalog, plan, schema)] = count;
+    for (const auto &[name, count] : options.limit) {
+        TableName table = option_table(name, "--limit", catalog, plan, schema);
+        plan.roots.insert(table);
+        plan.limit[table] = count;
+    }
     return plan;
 }
 
 //! Turns target's freshly loaded data into the plan: drops the other tables and, when rows are limited (or
-//! none are wanted), deletes every row neither selected nor referenced by a kept row.
+//! none are wanted), deletes every row neither selected nor referenced by a kept row. Rows are selected in the
+//! tables asked for (all, or those --where/--limit names); tables pulled in by foreign keys keep referenced rows.
 void shape(Loader &loader, const Dialect &dialect, const Endpoint &target, const Catalog &catalog, const SubsetPlan &plan,
            bool no_rows) {
     std::vector<TableName> dropped, kept(plan.keep.begin(), plan.keep.end());
@@ -93,7 +102,7 @@ void shape(Loader &loader, const Dialect &dialect, const Endpoint &target, const
     loader.rows(target, sql, "marking the rows to keep");
     if (!no_rows) {
         sql.clear();
-        for (const auto &table : kept) {
+        for (const auto &table : plan.roots) {
             auto where = plan.where.find(table);
             auto limit = plan.limit.find(table);
             sql += dialect.mark_rows_sql(table, where == plan.where.end() ? "" : where->second,
@@ -128,7 +137,7 @@ std::vector<std::string> fill(Loader &loader, const Dialect &dialect, const Sour
     Catalog catalog = loader.catalog(target);
     SubsetPlan plan;
     if (subset_wanted(options)) plan = plan_subset(catalog, options, dialect.default_schema(target));
-    else plan.keep.insert(catalog.tables.begin(), catalog.tables.end());
+    else plan.roots = plan.keep = std::set<TableName>(catalog.tables.begin(), catalog.tables.end());
     shape(loader, dialect, target, catalog, plan, no_rows);
     std::vector<std::string> tables;
     if (subset_wanted(options))
