@@ -36,7 +36,7 @@ Source inspect_source(const ImportOptions &options) {
         source.flavour = endpoint->flavour;
         source.display = display_url(*endpoint);
     } else {
-        source.path = options.source;
+        source.path = std::filesystem::absolute(options.source); // the tools run in /
         source.display = options.source;
         source.dump = detect_dump(source.path);
         if (source.dump.format == DumpFormat::unknown)

@@ -50,7 +50,8 @@ Error tool_error(const Source &source, const std::string &step, const std::strin
                                           "could not translate host name", "timeout expired"}))
         return Error("cannot reach the source " + source.display + ":\n  " + message,
                      "check the host and port, and that the server accepts connections from here");
-    return Error(step + " failed:\n  " + message, "check that " + source.display + " is a complete dump of a database of that flavour");
+    return Error(step + " failed:\n  " + message,
+                 "the restore stopped at this first error: fix what it names (a truncated or damaged dump, objects that already exist) and import again");
 }
 
 } // namespace
