@@ -207,6 +207,10 @@ TEST_CASE("import refuses bad postgres input and leaves no space behind", "[inte
     // Cut after a line inside the rows of orders: psql takes the end of input as the end of the rows.
     write_file(dumps / "cut.sql", script.substr(0, script.find('\n', script.find("COPY public.orders") + 120) + 1));
     check_refused(home, {"import", "t2", (dumps / "cut.sql").string()}, "is truncated");
+    home.ok({"exec", "prod", "--", "gzip", "--keep", plain.string()});
+    std::string gzipped = read_file(plain.string() + ".gz");
+    write_file(dumps / "half.sql.gz", gzipped.substr(0, gzipped.size() / 2));
+    check_refused(home, {"import", "t2gz", (dumps / "half.sql.gz").string()}, "cannot read");
     std::string newer = archive;
     newer[6] = 99; // archive format 1.99: written by a pg_dump newer than any installed
     write_file(dumps / "newer.dump", newer);

@@ -44,7 +44,8 @@ public:
         if (format == DumpFormat::pg_directory) args.push_back(path);
         return connect(endpoint, args);
     }
-    std::optional<sdk::Command> check_archive(const std::string &path) const override {
+    std::optional<sdk::Command> check_archive(DumpFormat format, const std::string &path) const override {
+        if (format == DumpFormat::pg_plain) return std::nullopt;
         sdk::Command command;
         command.argv = {tools_ + "/pg_restore", "--list", path};
         command.timeout = std::chrono::minutes(5);
@@ -88,8 +89,10 @@ public:
         return sql;
     }
     bool skip_line(std::string_view line) const override {
-        // Ownership of roles the new space does not have (pg_restore's --no-owner, for plain dumps).
-        return starts_with(line, "ALTER ") && line.find(" OWNER TO ") != std::string_view::npos && line.back() == ';';
+        // Ownership and grants of roles the new space does not have (pg_restore's --no-owner --no-privileges).
+        if (line.empty() || line.back() != ';') return false;
+        return (starts_with(line, "ALTER ") && line.find(" OWNER TO ") != std::string_view::npos) || starts_with(line, "GRANT ") ||
+               starts_with(line, "REVOKE ");
     }
     std::string_view completion_marker() const override { return "-- PostgreSQL database dump complete"; }
 
@@ -135,7 +138,7 @@ public:
     }
     DumpFormat dump_format() const override { return DumpFormat::mysql_plain; }
     sdk::Command restore(const Endpoint &endpoint, DumpFormat, const std::string &, bool) const override { return run_script(endpoint); }
-    std::optional<sdk::Command> check_archive(const std::string &) const override { return std::nullopt; }
+    std::optional<sdk::Command> check_archive(DumpFormat, const std::string &) const override { return std::nullopt; }
     std::string tables_sql() const override {
         return "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
                "AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1, 2";

@@ -40,8 +40,9 @@ public:
     virtual DumpFormat dump_format() const = 0;
     //! A command that restores a dump of format into endpoint: from stdin, or from path for a directory dump.
     virtual sdk::Command restore(const Endpoint &endpoint, DumpFormat format, const std::string &path, bool schema_only) const = 0;
-    //! A command that reads an archive's table of contents (pg_restore --list); nullopt when the format has none.
-    virtual std::optional<sdk::Command> check_archive(const std::string &path) const = 0;
+    //! A command that reads the table of contents of an archive of format at path (pg_restore --list); nullopt
+    //! when the format has none (plain SQL).
+    virtual std::optional<sdk::Command> check_archive(DumpFormat format, const std::string &path) const = 0;
     //! The base tables of the database: rows of schema, name.
     virtual std::string tables_sql() const = 0;
     //! The foreign keys between them: rows of child schema, child name, parent schema, parent name, child columns, parent columns.
@@ -60,7 +61,7 @@ public:
     virtual std::string keep_parents_sql(const ForeignKey &key) const = 0;
     //! SQL that deletes the unmarked rows of tables (foreign-key checks off) and drops the marker columns.
     virtual std::string delete_unmarked_sql(const std::vector<TableName> &tables) const = 0;
-    //! True when a plain dump's line is left out: ownership of roles the target lacks, or a database switch.
+    //! True when a plain dump's line is left out: ownership and grants of roles the target lacks, or a database switch.
     virtual bool skip_line(std::string_view line) const = 0;
     //! The comment a complete plain dump of this flavour ends with.
     virtual std::string_view completion_marker() const = 0;

@@ -48,16 +48,13 @@ void DumpFeeder::operator()(int fd) {
     bool reading = true;
     while (reading) {
         int n = ::gzread(in, chunk.data(), static_cast<unsigned>(chunk.size()));
-        if (n < 0) {
-            int code = 0;
-            const char *why = ::gzerror(in, &code);
+        int code = Z_OK;
+        const char *why = ::gzerror(in, &code); // a cut gzip stream: Z_BUF_ERROR "unexpected end of file"
+        if (n < 0 || code != Z_OK) {
             read_error_ = why != nullptr && *why ? why : "read error";
             break;
         }
-        if (n == 0) {
-            if (!::gzeof(in)) read_error_ = "read error";
-            break;
-        }
+        if (n == 0) break;
         long offset = ::gzoffset(in);
         if (offset > reported) progress_.advance(static_cast<std::uint64_t>(offset - reported));
         reported = std::max(reported, offset);

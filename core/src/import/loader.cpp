@@ -64,8 +64,8 @@ void Loader::check(const Source &source) {
         if (!ran->succeeded()) throw tool_error(source, "connecting to " + source.display, tail(ran->err, command.secrets));
         return;
     }
-    auto command = dialect_.check_archive(source.path.string());
-    if (!command || source.dump.format == DumpFormat::pg_plain) return;
+    auto command = dialect_.check_archive(source.dump.format, source.path.string());
+    if (!command) return;
     auto ran = host_.processes().run(*command);
     if (!ran) throw Error(ran.status().message(), ran.status().hint());
     if (!ran->succeeded()) throw tool_error(source, "reading " + source.display, tail(ran->err, {}));
