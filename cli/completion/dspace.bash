@@ -55,6 +55,7 @@ _dspace() {
             if [[ $prev == install ]]; then COMPREPLY=($(compgen -f -- "$cur"))
             elif [[ $prev == plugins ]]; then COMPREPLY=($(compgen -W "install rm" -- "$cur")); fi ;;
         setup|gc) ;;
+        import) COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "$spaces" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "$spaces" -- "$cur")) ;;
     esac
 }

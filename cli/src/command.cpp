@@ -21,6 +21,7 @@ const std::vector<Command> &commands() {
         add_rollback_commands(t);
         add_settings_commands(t);
         add_housekeeping_commands(t);
+        add_import_commands(t);
         add_plugins_commands(t);
         add_expiry_commands(t);
         return t;
