@@ -9,6 +9,8 @@
 #include "store_files.hpp"
 
 #include <dspace/core/error.hpp>
+
+#include <unistd.h>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/paths.hpp>
@@ -105,6 +107,7 @@ public:
         stdfs::path doomed = space_dir(space) / (std::string(store_files::deleted) + name + "-" + random_token());
         fs::rename_durable(snapshot_dir(space, name), doomed);
         fs::remove_tree(doomed);
+        ::rmdir(space_dir(space).c_str()); // the space's last snapshot: its directory goes too (fails harmlessly otherwise)
     }
 
     void copy(const std::string &space, const std::string &name, const std::string &to_space, const std::string &to_name) override {
