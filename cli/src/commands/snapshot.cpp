@@ -24,6 +24,8 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m) {
     json_field(w, "flavour", m.flavour);
     json_field(w, "server_version", m.server_version);
     json_field(w, "message", m.message);
+    json_field(w, "migration_tool", m.migration_tool);
+    json_field(w, "migration_head", m.migration_head);
 }
 
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
@@ -55,7 +57,8 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.";
     std::string space;
     spec.options.add_options()("space", po::value(&space), "the space")(
-        "json", "print a JSON array of {space, name, snapshotter, created, size_bytes, parent, flavour, server_version, message}");
+        "json", "print a JSON array of {space, name, snapshotter, created, size_bytes, parent, flavour, server_version, message,\n"
+        "migration_tool, migration_head}");
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
@@ -65,9 +68,10 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
         print_json_array(snapshots, write_summary);
         return exit_ok;
     }
-    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MIGRATION HEAD", "MESSAGE"}};
     for (const auto &m : snapshots)
-        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.parent, m.message});
+        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.parent,
+                        m.migration_head.empty() ? "-" : m.migration_head, m.message});
     print_table(rows);
     return exit_ok;
 }
@@ -93,7 +97,7 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
                                                {"snapshotter:", m.snapshotter}, {"method:", m.method},
                                                {"parent:", m.parent},       {"created:", m.created},
                                                {"size_bytes:", std::to_string(m.size_bytes)}, {"message:", m.message},
-                                               {"migration_head:", m.migration_head}};
+                                               {"migration_tool:", m.migration_tool}, {"migration_head:", m.migration_head}};
     print_table(rows);
     std::cout << "\n";
     std::vector<std::vector<std::string>> files{{"SIZE", "XXH3_128", "PATH"}};

@@ -1,5 +1,7 @@
 // dspace create | list | status | start | stop | pause | resume | rm: the life of a space.
 #include "../command.hpp"
+
+#include <dspace/core/migrate.hpp>
 #include "../output.hpp"
 #include "snapshot_services.hpp"
 #include "space_common.hpp"
@@ -139,6 +141,8 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     if (!parse_verb("status", spec, args, vm)) return exit_ok;
     SpaceManager spaces = open_spaces(context);
     SpaceState s = spaces.load(name);
+    if (auto interrupted = interrupted_migration(context.paths(), name))
+        std::cerr << "warning: " << interrupted_migration_notice(name, *interrupted) << "\n";
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
         Writer w(buffer);
