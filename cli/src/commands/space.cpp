@@ -1,7 +1,5 @@
 // dspace create | list | status | start | stop | pause | resume | rm: the life of a space.
 #include "../command.hpp"
-
-#include <dspace/core/migrate.hpp>
 #include "../output.hpp"
 #include "snapshot_services.hpp"
 #include "space_common.hpp"
@@ -9,6 +7,7 @@
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/migrate.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

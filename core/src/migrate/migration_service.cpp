@@ -166,7 +166,7 @@ MigrateOutcome MigrationService::migrate(const MigrateOptions &options) {
     if (plan)
         if (auto after = plan->status(host_, request); after.ok() && !after.value().pending.empty())
             failed_migration = after.value().pending.front();
-    std::string message = r.tool + " failed" + (failed_migration.empty() ? "" : " in migration " + failed_migration) + ": " +
+    std::string message = r.tool + " failed" + (failed_migration.empty() ? "" : " (first migration not applied: " + failed_migration + ")") + ": " +
                           ran.message();
     std::string rollback = "dspace rollback " + r.space + " --to " + outcome.snapshot;
     if (outcome.snapshot.empty()) {

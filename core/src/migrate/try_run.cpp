@@ -39,7 +39,9 @@ std::vector<std::string> schema_listing(HostServices &host, SpaceManager &spaces
         throw Error("listing the schema of space '" + state.name + "' failed: " + ran.err, "run `dspace shell " + state.name + "` to check the server");
     std::vector<std::string> lines;
     std::istringstream in(ran.out);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    for (std::string line; std::getline(in, line);)
+        if (!(line.size() > 4 && line.front() == '(' && (line.ends_with(" rows)") || line.ends_with(" row)")))) lines.push_back(line); // psql's footer
+
     return lines;
 }
 
