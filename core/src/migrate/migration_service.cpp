@@ -129,6 +129,9 @@ MigrateOutcome MigrationService::migrate(const MigrateOptions &options) {
     if (plan) {
         throw_if_failed(plan->validate(host_, request));
         before = value_or_throw(plan->status(host_, request));
+        if (before.applied.empty() && before.pending.empty())
+            throw Error("no migrations found in " + r.folder + " for " + r.tool + "; nothing was changed",
+                        "check --folder (and --changelog): it should hold the migrations " + r.tool + " reads");
         check_target(r.target, before);
         outcome.pending_known = true;
         outcome.applied = pending_up_to(before.pending, r.target);
