@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <unistd.h>
 
 namespace sdk = dspace::sdk;
 namespace mig = dspace::migrators;
@@ -55,6 +56,10 @@ public:
     }
 
     sdk::Status validate(sdk::Host &host, const sdk::MigrationRequest &request) override {
+        std::string program = flyway_program(host);
+        if (!program.empty() && ::access(program.c_str(), X_OK) != 0)
+            return sdk::Status::failure("the flyway CLI " + program + " (config migrators.flyway.program) is not installed",
+                                        std::string(install_hint) + "; or `dspace config unset migrators.flyway.program` for the built-in engine");
         auto engine = fw::Engine::open(host, request);
         if (!engine) return engine.status();
         return engine->validate();

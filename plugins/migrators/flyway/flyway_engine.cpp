@@ -119,6 +119,9 @@ sdk::Status Engine::read_history() {
 }
 
 sdk::Status Engine::validate() const {
+    if (scripts_.empty())
+        return sdk::Status::failure("no migrations found in " + request_.folder + " (Flyway reads V<version>__<description>.sql and R__<description>.sql)",
+                                    "check --folder; nothing was changed");
     for (const auto &row : history_) {
         if (!row.success)
             return sdk::Status::failure("flyway_schema_history records a failed migration: " + row.script,
