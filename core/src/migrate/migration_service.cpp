@@ -151,6 +151,8 @@ MigrateOutcome MigrationService::migrate(const MigrateOptions &options) {
         snap.name = "pre-migrate-" + utc_now_compact();
         snap.message = "before dspace migrate --tool " + r.tool;
         snap.force = true; // two migrates within one second: the later state is the one to keep
+        snap.migration_tool = r.tool;
+        snap.migration_head = outcome.head_before;
         outcome.snapshot = snapshots_.take(snap).name;
         state = running_space(r.space); // the snapshotter may have restarted the server
         request = request_for(state, r);

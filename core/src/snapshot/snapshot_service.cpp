@@ -117,7 +117,8 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     manifest.snapshotter = snapshotter.name();
     manifest.method = snapshotter.method() == sdk::SnapshotMethod::logical ? "logical" : "physical";
     manifest.message = options.message;
-    std::tie(manifest.migration_tool, manifest.migration_head) = read_migration_head(host_, plugins_, spaces_, state);
+    if (!options.migration_tool.empty()) std::tie(manifest.migration_tool, manifest.migration_head) = std::pair(options.migration_tool, options.migration_head);
+    else std::tie(manifest.migration_tool, manifest.migration_head) = read_migration_head(host_, plugins_, spaces_, state);
     if (const auto *parent = latest(existing, "", options.name)) manifest.parent = parent->name;
 
     sdk::SnapshotJob job;
