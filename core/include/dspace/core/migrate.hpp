@@ -100,6 +100,8 @@ private:
 
 //! The migration a killed dspace left unfinished on space, if any.
 std::optional<InterruptedMigration> interrupted_migration(const Paths &paths, const std::string &space);
+//! Forgets the interrupted migration of space when snap is the snapshot taken before it (it was rolled back).
+void forget_interrupted_migration(const Paths &paths, const std::string &space, const std::string &snap);
 //! The message for an interrupted migration, with the command that rolls back.
 std::string interrupted_migration_notice(const std::string &space, const InterruptedMigration &interrupted);
 
