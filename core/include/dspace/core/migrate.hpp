@@ -35,8 +35,8 @@ struct MigrateOptions {
 //! What a migrate did.
 struct MigrateOutcome {
     std::string tool;                 //!< the migrator that ran
-    bool pending = false;             //!< whether anything was pending (false: nothing ran, no snapshot)
-    bool pending_known = false;       //!< false when the migrator has no MigrationPlan (pending is then assumed)
+    bool pending = false;             //!< whether anything was pending (false: nothing ran, no snapshot); always
+                                      //!< true for a migrator without MigrationPlan, which cannot tell
     std::vector<std::string> applied; //!< what this run applied, when the migrator lists migrations
     std::string head_before;          //!< the head before
     std::string head_after;           //!< the head after
