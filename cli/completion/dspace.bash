@@ -24,6 +24,8 @@ _dspace() {
     local ds=(command dspace "${global_args[@]}")
     case $prev in
         --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur")); return ;;
+        --tool) COMPREPLY=($(compgen -W "liquibase flyway alembic" -- "$cur")); return ;;
+        --changelog) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plugin-dir|--folder) COMPREPLY=($(compgen -d -- "$cur")); return ;;
         --flavour|-f) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names flavour 2>/dev/null)" -- "$cur")); return ;;
         --snapshotter) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names snapshotter 2>/dev/null)" -- "$cur")); return ;;

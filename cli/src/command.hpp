@@ -53,5 +53,6 @@ void add_settings_commands(std::vector<Command> &table); //!< set
 void add_housekeeping_commands(std::vector<Command> &table); //!< cache, gc
 void add_expiry_commands(std::vector<Command> &table);   //!< _watch (hidden: a space's expiry watcher)
 void add_import_commands(std::vector<Command> &table);   //!< import
+void add_migrate_commands(std::vector<Command> &table);  //!< migrate
 
 } // namespace dspace::cli

@@ -9,8 +9,6 @@
 #include "store_files.hpp"
 
 #include <dspace/core/error.hpp>
-
-#include <unistd.h>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/paths.hpp>
@@ -18,6 +16,7 @@
 
 #include <algorithm>
 #include <tuple>
+#include <unistd.h>
 
 namespace dspace {
 
