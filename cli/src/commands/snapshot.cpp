@@ -25,6 +25,11 @@ std::string bytes_or_dash(const std::optional<sdk::StoreUsage> &usage, bool own)
     return std::to_string(own ? usage->own_bytes : usage->shared_bytes);
 }
 
+//! The byte count as JSON, or null when unknown.
+std::string bytes_or_null(const std::optional<sdk::StoreUsage> &usage, bool own) {
+    return usage ? bytes_or_dash(usage, own) : "null";
+}
+
 //! Writes own_bytes and shared_bytes (null when the snapshotter shares no store).
 void write_usage(JsonWriter &w, const std::optional<sdk::StoreUsage> &usage) {
     w.Key("own_bytes");
@@ -105,7 +110,8 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
 int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot inspect NAME SNAP [--json]";
-    spec.description = "Shows the manifest of snapshot SNAP of space NAME, with its files and their checksums.";
+    spec.description = "Shows the manifest of snapshot SNAP of space NAME, with its files and their checksums, and for snapshotters\n"
+                       "with a shared store (blocks) the stored bytes only it uses (own_bytes) and those it shares (shared_bytes).";
     std::string space, snap;
     spec.options.add_options()("space", po::value(&space)->required(), "the space")(
         "snap", po::value(&snap)->required(), "the snapshot")("json", "print the manifest as JSON");
@@ -116,11 +122,11 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
     SnapshotManifest m = services.snapshots.store().read(space, snap);
     auto usage = services.snapshots.usage(m);
     if (vm.count("json")) {
-        std::string json = manifest_to_json(m);
-        auto close = json.find_last_of('}');
-        std::string extra = usage ? ",\"own_bytes\":" + std::to_string(usage->own_bytes) + ",\"shared_bytes\":" + std::to_string(usage->shared_bytes)
-                                  : ",\"own_bytes\":null,\"shared_bytes\":null";
-        std::cout << json.substr(0, close) << extra << json.substr(close);
+        std::string json = manifest_to_json(m); // the manifest, then own_bytes and shared_bytes (null without a shared store)
+        std::string body = json.substr(0, json.find_last_of('}'));
+        body.erase(body.find_last_not_of(" \n") + 1);
+        std::cout << body << ",\n  \"own_bytes\": " << bytes_or_null(usage, true) << ",\n  \"shared_bytes\": " << bytes_or_null(usage, false)
+                  << "\n}\n";
         return exit_ok;
     }
     std::vector<std::vector<std::string>> rows{{"space:", m.space},         {"name:", m.name},
