@@ -189,10 +189,22 @@ void restore_new(const EngineJob &job, sdk::Progress &progress) { sync_in_place(
 
 namespace {
 
+//! Between the last write the check saw and a write it did not see, the file's mtime changes as long as the check
+//! began this long after that last write (file time stamps advance by clock ticks of at most 10 ms).
+constexpr std::int64_t write_tick_margin_ns = 50'000'000;
+
+//! Makes length bytes at position zeros, as a hole where the file system can.
+void punch(int fd, std::uint64_t position, std::uint64_t length, std::vector<unsigned char> &scratch, const std::string &what) {
+    if (length == 0) return;
+    if (::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(position), off_t(length)) == 0) return;
+    scratch.assign(std::size_t(length), 0);
+    pwrite_all(fd, scratch.data(), std::size_t(length), position, what);
+}
+
 //! One pass of sync_in_place over a file: compares live blocks with the list's, reads (and checks) the stored
 //! blocks that differ, and writes them when applying.
 void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &list, BlockStore &store, bool apply, bool exists,
-               const Owner &owner, StateWriter *state, std::vector<unsigned char> &live, std::vector<unsigned char> &stored) {
+               const Owner &owner, StateWriter *state, RestorePlan *plan, std::vector<unsigned char> &live, std::vector<unsigned char> &stored) {
     std::string full = job.data_dir + "/" + entry.path;
     Fd fd;
     std::uint64_t live_size = 0;
@@ -205,13 +217,42 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
         fd = Fd(raw);
     }
     struct stat st {};
+    std::int64_t opened_ns = now_ns();
     if (fd.get() >= 0) {
         if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
         live_size = std::uint64_t(st.st_size);
     }
     std::uint32_t page = job.page_size;
-    live.resize(chunk_for(page));
-    for (std::uint64_t first = 0; first < entry.block_count;) {
+    CheckedFile *checked = nullptr; // the check's record: filled by the check, followed by apply
+    bool follow_check = false;
+    if (plan && fd.get() >= 0) {
+        if (!apply && to_ns(st.st_mtim) < opened_ns - write_tick_margin_ns) {
+            checked = &plan->files[entry.path];
+            *checked = CheckedFile{std::uint64_t(st.st_size), std::uint64_t(st.st_ino), to_ns(st.st_mtim), to_ns(st.st_ctim), {}};
+        } else if (apply) {
+            auto it = plan->files.find(entry.path);
+            follow_check = it != plan->files.end() && it->second.size == std::uint64_t(st.st_size) && it->second.inode == std::uint64_t(st.st_ino) &&
+                           it->second.mtime_ns == to_ns(st.st_mtim) && it->second.ctime_ns == to_ns(st.st_ctim);
+            if (follow_check) checked = &it->second;
+        }
+    }
+    if (follow_check) {
+        std::size_t next = 0; // differing is in increasing order
+        for (std::uint64_t index = 0; index < entry.block_count; ++index) {
+            BlockRecord record = list.block();
+            if (next >= checked->differing.size() || checked->differing[next] != index) continue;
+            ++next;
+            std::uint32_t length = block_length(entry.size, page, index);
+            std::uint64_t position = index * page;
+            if (record.hole) punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), live, full);
+            else {
+                store.read_verified(record.id, length, stored);
+                pwrite_all(fd.get(), stored.data(), length, position, full);
+            }
+        }
+    }
+    if (!follow_check) live.resize(chunk_for(page));
+    for (std::uint64_t first = 0; !follow_check && first < entry.block_count;) {
         std::uint64_t offset = first * page;
         std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
         std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
@@ -223,14 +264,13 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
             BlockRecord record = list.block();
             std::uint64_t position = first * page;
             if (record.hole) {
-                if (!apply || live_length == 0 || all_zero(live.data() + at, live_length)) continue;
-                if (::fallocate(fd.get(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(position), off_t(live_length)) != 0) {
-                    std::fill(live.begin() + std::ptrdiff_t(at), live.begin() + std::ptrdiff_t(at + live_length), 0);
-                    pwrite_all(fd.get(), live.data() + at, live_length, position, full);
-                }
+                if (live_length == 0 || all_zero(live.data() + at, live_length)) continue;
+                if (checked) checked->differing.push_back(first);
+                if (apply) punch(fd.get(), position, live_length, stored, full);
                 continue;
             }
             if (live_length >= length && quick_hash(live.data() + at, length) == record.quick) continue;
+            if (checked) checked->differing.push_back(first);
             store.read_verified(record.id, length, stored);
             if (apply) pwrite_all(fd.get(), stored.data(), length, position, full);
         }
@@ -246,13 +286,17 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
 
 } // namespace
 
-void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progress) {
+void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progress, RestorePlan *plan) {
     BlockListReader list(list_path(requested.payload_dir));
     EngineJob job = requested;
     job.page_size = list.header().page_size; // the snapshot's blocks, whatever the flavour says today
     BlockStore store(job.store_root, BlockStore::Access::shared);
     auto known = load_state(job.data_dir);
     if (apply) forget_state(job.data_dir);
+    if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
+        if (apply) plan = nullptr; // a check of something else: not followed
+        else *plan = RestorePlan{job.data_dir, job.payload_dir, {}};
+    }
     std::optional<StateWriter> state;
     if (apply) state.emplace(job.data_dir);
     Owner owner(job.data_dir);
@@ -309,7 +353,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
                 if (state) state->add(entry.path, match->st, entry.digest);
                 continue;
             }
-            sync_file(job, entry, list, store, apply, match != nullptr, owner, state ? &*state : nullptr, live_buffer, stored_buffer);
+            sync_file(job, entry, list, store, apply, match != nullptr, owner, state ? &*state : nullptr, plan, live_buffer, stored_buffer);
         }
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);

@@ -47,13 +47,15 @@ public:
 
     sdk::Status verify_restore(sdk::Host &host, const sdk::RestoreJob &job) override {
         return guarded("checking the snapshot's blocks before rolling back space '" + job.server.space + "'", [&] {
-            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), false, host.progress());
+            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), false, host.progress(), &plan_);
         });
     }
 
     sdk::Status restore_in_place(sdk::Host &host, const sdk::RestoreJob &job) override {
         return guarded("rolling back space '" + job.server.space + "' in place", [&] {
-            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), true, host.progress());
+            blocks::RestorePlan plan = std::move(plan_); // followed once, by the rollback right after its check
+            plan_ = {};
+            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), true, host.progress(), &plan);
         });
     }
 
@@ -80,6 +82,8 @@ public:
     }
 
 private:
+    blocks::RestorePlan plan_; //!< what the last verify_restore found, for the restore_in_place that follows it
+
     static std::string store_root(sdk::Host &host) { return host.home_dir() + "/blocks"; }
 
     static blocks::EngineJob make_job(sdk::Host &host, const std::string &data_dir, const std::string &payload_dir, std::uint32_t page_size) {

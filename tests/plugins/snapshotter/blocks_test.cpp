@@ -119,7 +119,13 @@ TEST_CASE("blocks snapshotter: in-place restore of randomly changed trees is byt
         std::string payload = blocks.snapshot(previous);
         previous = payload;
         mutate(blocks.data, random, 30);
-        blocks.roll_back(payload);
+        if (i % 2 == 1) ::usleep(100000); // the check's findings are followed only for files written well before it
+        auto verified = blocks.in_place->verify_restore(blocks.loaded.host, blocks.restore_job(payload, blocks.data));
+        REQUIRE(verified.ok());
+        if (i % 3 == 2) mutate(blocks.data, random, 5); // the server wrote after the check: those files are compared again
+        auto restored = blocks.in_place->restore_in_place(blocks.loaded.host, blocks.restore_job(payload, blocks.data));
+        INFO(restored.message());
+        REQUIRE(restored.ok());
         CHECK(describe(blocks.data) == expected);
         stdfs::path fresh = blocks.work.path() / ("fresh" + std::to_string(i));
         stdfs::create_directories(fresh);
