@@ -420,9 +420,7 @@ std::uint64_t collect_garbage(const std::string &store_root, const std::vector<s
     return store.collect(live);
 }
 
-std::pair<std::uint64_t, std::uint64_t> store_usage(const std::string &store_root, const std::string &payload_dir,
-                                                    const std::vector<std::string> &live_payload_dirs) {
-    (void)store_root;
+std::pair<std::uint64_t, std::uint64_t> store_usage(const std::string &payload_dir, const std::vector<std::string> &live_payload_dirs) {
     std::vector<std::pair<BlockId, std::uint32_t>> own;
     for_each_block(payload_dir, [&](const BlockId &id, std::uint32_t length) { own.emplace_back(id, length); });
     std::sort(own.begin(), own.end());

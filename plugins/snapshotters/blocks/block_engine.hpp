@@ -50,8 +50,7 @@ void sync_in_place(const EngineJob &job, bool apply, sdk::Progress &progress, Re
 void verify_payload(const std::string &store_root, const std::string &payload_dir);
 //! Deletes stored blocks none of the live payloads uses; returns bytes freed.
 std::uint64_t collect_garbage(const std::string &store_root, const std::vector<std::string> &live_payload_dirs);
-//! Stored bytes of payload_dir: {used by no other live payload, shared with another}.
-std::pair<std::uint64_t, std::uint64_t> store_usage(const std::string &store_root, const std::string &payload_dir,
-                                                    const std::vector<std::string> &live_payload_dirs);
+//! Stored bytes of payload_dir: {used by no other live payload, shared with another} (from the block lists alone).
+std::pair<std::uint64_t, std::uint64_t> store_usage(const std::string &payload_dir, const std::vector<std::string> &live_payload_dirs);
 
 } // namespace dspace::blocks

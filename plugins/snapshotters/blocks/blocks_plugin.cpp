@@ -70,10 +70,10 @@ public:
         return freed;
     }
 
-    sdk::Result<sdk::StoreUsage> usage(sdk::Host &host, std::string_view payload_dir, const std::vector<std::string> &live_payload_dirs) override {
+    sdk::Result<sdk::StoreUsage> usage(sdk::Host &, std::string_view payload_dir, const std::vector<std::string> &live_payload_dirs) override {
         sdk::StoreUsage usage;
         auto status = guarded("measuring a snapshot's blocks", [&] {
-            auto [own, shared] = blocks::store_usage(store_root(host), std::string(payload_dir), live_payload_dirs);
+            auto [own, shared] = blocks::store_usage(std::string(payload_dir), live_payload_dirs);
             usage.own_bytes = own;
             usage.shared_bytes = shared;
         });
