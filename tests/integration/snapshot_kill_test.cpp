@@ -38,7 +38,7 @@ void kill_at_random(const TestHome &home, const std::string &space, const std::v
 
 TEST_CASE("SIGKILL during a snapshot never leaves a half snapshot nor the space stopped", "[integration][snapshot][kill]") {
     for (const auto &sql : installed_flavours()) {
-        for (std::string snapshotter : {"rsync", "tar", "pg_dump"}) {
+        for (std::string snapshotter : {"blocks", "rsync", "tar", "pg_dump"}) {
             INFO(sql.flavour << ", " << snapshotter);
             TestHome home;
             std::string state = create_with_items(home, sql, "k");
@@ -80,4 +80,28 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
         CHECK((current == state_a || current == state_b));
     }
     CHECK_THAT(home.ok({"snapshot", "ls", "k"}), Contains(" a ") && Contains(" b "));
+}
+
+TEST_CASE("SIGKILL at random moments of snapshot rm and gc never damages another snapshot", "[integration][snapshot][kill]") {
+    auto sql = postgres_sql();
+    TestHome home;
+    std::string state_a = create_with_items(home, sql, "k");
+    std::string state_b = snapshot_then_change(home, sql, "k", "a");
+    home.ok({"snapshot", "k", "b"});
+    for (int i = 0; i < kills_per_operation(); ++i) {
+        INFO("kill " << i);
+        query(home, sql, "k", "insert into items values (" + std::to_string(1000 + i) + ", 'garbage')");
+        std::string doomed = "t" + std::to_string(i);
+        home.ok({"snapshot", "k", doomed});
+        bool gc_alone = i % 2 == 1;
+        if (gc_alone) home.ok({"snapshot", "rm", "k", doomed}); // then kill the collection of its blocks by itself
+        std::vector<std::string> args = gc_alone ? std::vector<std::string>{"snapshot", "gc"} : std::vector<std::string>{"snapshot", "rm", "k", doomed};
+        kill_at_random(home, "k", args, 400);
+    }
+    home.ok({"snapshot", "gc"});
+    CHECK(home.run({"snapshot", "verify"}).succeeded()); // reads every block of every snapshot left
+    home.ok({"rollback", "k", "--to", "a"});
+    CHECK(items_state(home, sql, "k") == state_a);
+    home.ok({"rollback", "k", "--to", "b"});
+    CHECK(items_state(home, sql, "k") == state_b);
 }
