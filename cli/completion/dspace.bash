@@ -2,7 +2,7 @@
 _dspace() {
     local cur prev verb words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-    local verbs="setup config plugins create list status start stop pause resume rm copy snapshot rollback env exec shell logs"
+    local verbs="setup config plugins create list status start stop pause resume rm copy snapshot rollback migrate env exec shell logs"
     local globals="--help --version --verbose --quiet --plugin --plugin-dir"
     verb=""
     local i
@@ -15,6 +15,8 @@ _dspace() {
     done
     case $prev in
         --plugin) COMPREPLY=($(compgen -f -X '!*.so' -- "$cur")); return ;;
+        --tool) COMPREPLY=($(compgen -W "liquibase flyway alembic" -- "$cur")); return ;;
+        --changelog) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --plugin-dir|--folder) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ -z $verb ]]; then

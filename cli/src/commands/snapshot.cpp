@@ -28,6 +28,8 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
     json_field(w, "flavour", m.flavour);
     json_field(w, "server_version", m.server_version);
     json_field(w, "message", m.message);
+    json_field(w, "migration_tool", m.migration_tool);
+    json_field(w, "migration_head", m.migration_head);
 }
 
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
@@ -62,8 +64,8 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     std::string space;
     spec.options.add_options()("space", po::value(&space), "the space")(
         "orphans", "only snapshots of removed spaces")(
-        "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour, "
-                "server_version, message}");
+        "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour,\n"
+                "server_version, message, migration_tool, migration_head}");
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
@@ -75,10 +77,10 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
         print_json_array(snapshots, [&](JsonWriter &w, const SnapshotManifest &m) { write_summary(w, m, services.snapshots.is_orphan(m)); });
         return exit_ok;
     }
-    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MIGRATION HEAD", "MESSAGE"}};
     for (const auto &m : snapshots)
         rows.push_back({m.space + (services.snapshots.is_orphan(m) ? " (removed)" : ""), m.name, m.snapshotter, m.created,
-                        std::to_string(m.size_bytes), m.parent, m.message});
+                        std::to_string(m.size_bytes), m.parent, m.migration_head.empty() ? "-" : m.migration_head, m.message});
     print_table(rows);
     return exit_ok;
 }
@@ -104,7 +106,7 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
                                                {"snapshotter:", m.snapshotter}, {"method:", m.method},
                                                {"parent:", m.parent},       {"created:", m.created},
                                                {"size_bytes:", std::to_string(m.size_bytes)}, {"message:", m.message},
-                                               {"migration_head:", m.migration_head}};
+                                               {"migration_tool:", m.migration_tool}, {"migration_head:", m.migration_head}};
     print_table(rows);
     std::cout << "\n";
     std::vector<std::vector<std::string>> files{{"SIZE", "XXH3_128", "PATH"}};

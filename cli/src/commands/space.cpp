@@ -7,6 +7,7 @@
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/migrate.hpp>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -161,6 +162,8 @@ int run_status(Context &context, const std::vector<std::string> &args) {
     if (!parse_verb("status", spec, args, vm)) return exit_ok;
     SpaceManager spaces = open_spaces(context, Access::read_only);
     SpaceState s = spaces.load(name);
+    if (auto interrupted = interrupted_migration(context.paths(), name))
+        std::cerr << "warning: " << interrupted_migration_notice(name, *interrupted) << "\n";
     if (vm.count("json")) {
         rapidjson::StringBuffer buffer;
         Writer w(buffer);

@@ -36,6 +36,7 @@ std::string manifest_to_json(const SnapshotManifest &m) {
     w.Uint64(m.size_bytes);
     text("message", m.message);
     text("migration_head", m.migration_head);
+    text("migration_tool", m.migration_tool);
     w.Key("files");
     w.StartArray();
     for (const auto &f : m.files) {
@@ -101,6 +102,7 @@ SnapshotManifest manifest_from_json(std::string_view text, const std::string &or
     m.size_bytes = number_of(doc, "size_bytes");
     m.message = text_of(doc, "message");
     m.migration_head = text_of(doc, "migration_head");
+    if (auto it = doc.FindMember("migration_tool"); it != doc.MemberEnd() && it->value.IsString()) m.migration_tool = it->value.GetString();
     auto files = doc.FindMember("files");
     if (files == doc.MemberEnd() || !files->value.IsArray())
         throw Error("the snapshot manifest " + origin + " lacks the file list 'files'", hint);

@@ -1,5 +1,6 @@
 // Taking, removing, copying and verifying snapshots.
 #include <dspace/core/error.hpp>
+#include <dspace/core/migrate.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/snapshot.hpp>
 
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <numeric>
+#include <tuple>
 
 namespace dspace {
 
@@ -118,6 +120,8 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     manifest.snapshotter = snapshotter.name();
     manifest.method = snapshotter.method() == sdk::SnapshotMethod::logical ? "logical" : "physical";
     manifest.message = options.message;
+    if (!options.migration_tool.empty()) std::tie(manifest.migration_tool, manifest.migration_head) = std::pair(options.migration_tool, options.migration_head);
+    else std::tie(manifest.migration_tool, manifest.migration_head) = read_migration_head(host_, plugins_, spaces_, state);
     if (const auto *parent = latest(existing, "", options.name)) manifest.parent = parent->name;
 
     sdk::SnapshotJob job;

@@ -10,7 +10,7 @@ namespace {
 // Words that would read as a command or option where a name is expected.
 constexpr std::array reserved{"all", "ls", "list", "rm", "cp", "inspect", "verify", "help", "create", "status",
                               "start", "stop", "pause", "resume", "snapshot", "rollback", "copy", "env", "exec",
-                              "shell", "logs", "plugins", "setup", "config"};
+                              "shell", "logs", "plugins", "setup", "config", "migrate"};
 
 //! The checks every name passes: one path component of safe characters.
 std::string component_problem(std::string_view name) {

@@ -25,6 +25,8 @@ struct SnapshotOptions {
     bool online = false;      //!< physical snapshot of a running server frozen instead of stopped
     std::string message;      //!< -m text
     bool force = false;       //!< replace an existing snapshot of that name
+    std::string migration_tool; //!< when not empty: the migration tool and head to record, already known
+    std::string migration_head; //!< (otherwise the snapshot asks the space's last migrator for its head)
 };
 
 //! Which snapshots `dspace snapshot prune` removes: those matching every criterion given.

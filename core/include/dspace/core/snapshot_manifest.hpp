@@ -37,6 +37,7 @@ struct SnapshotManifest {
     std::uint64_t size_bytes = 0; //!< sum of the payload's file sizes
     std::string message;         //!< the user's -m text
     std::string migration_head;  //!< the migration head when taken (empty when unknown)
+    std::string migration_tool;  //!< the migrator that head is of (empty when unknown)
     std::vector<ManifestFile> files; //!< the payload's regular files, sorted by path
 };
 
