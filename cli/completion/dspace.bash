@@ -2,7 +2,7 @@
 _dspace() {
     local cur prev verb words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-    local verbs="setup config plugins create list status start stop pause resume rm copy snapshot rollback migrate env exec shell logs"
+    local verbs="setup config plugins create list status start stop pause resume rm copy import snapshot rollback migrate env exec shell logs"
     local globals="--help --version --verbose --quiet --plugin --plugin-dir"
     verb=""
     local i
@@ -32,6 +32,7 @@ _dspace() {
         config) COMPREPLY=($(compgen -W "get set unset list" -- "$cur")) ;;
         snapshot) COMPREPLY=($(compgen -W "ls inspect rm cp verify $(ls "${DSPACE_HOME:-$HOME/.dataspace}/spaces" 2>/dev/null)" -- "$cur")) ;;
         setup|plugins) ;;
+        import) COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "$(ls "${DSPACE_HOME:-$HOME/.dataspace}/spaces" 2>/dev/null)" -- "$cur")) ;;
         *)
             local home=${DSPACE_HOME:-$HOME/.dataspace}
             local spaces=$(ls "$home/spaces" 2>/dev/null)

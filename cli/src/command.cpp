@@ -16,6 +16,7 @@ const std::vector<Command> &commands() {
         add_snapshot_commands(t);
         add_rollback_commands(t);
         add_migrate_commands(t);
+        add_import_commands(t);
         add_plugins_commands(t);
         return t;
     }();

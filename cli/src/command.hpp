@@ -46,5 +46,6 @@ void add_connect_commands(std::vector<Command> &table);  //!< shell, env, exec, 
 void add_snapshot_commands(std::vector<Command> &table); //!< snapshot (ls, inspect, rm, cp, verify)
 void add_rollback_commands(std::vector<Command> &table); //!< rollback, copy
 void add_migrate_commands(std::vector<Command> &table);  //!< migrate
+void add_import_commands(std::vector<Command> &table);   //!< import
 
 } // namespace dspace::cli

@@ -1,6 +1,8 @@
 #include <dspace/core/error.hpp>
 #include <dspace/core/process.hpp>
 
+#include "child.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -25,20 +27,6 @@ extern char **environ;
 namespace dspace {
 
 namespace {
-
-//! Everything a child needs, prepared before fork so the child only makes system calls.
-struct ChildPlan {
-    std::vector<std::string> argv_storage;
-    std::vector<char *> argv;
-    std::vector<std::string> env_storage;
-    std::vector<char *> envp;
-    std::string program; // resolved path
-    std::string cwd;
-    std::optional<OsUser> user;
-    std::string stdin_file;
-    pid_t parent = 0;             // the dspace process, for helpers that must die with it
-    bool die_with_parent = false; // true for helpers (rsync, pg_dump…), false for detached servers
-};
 
 std::vector<std::string> merged_environment(const sdk::Command &command, const std::optional<OsUser> &user) {
     std::map<std::string, std::string> vars;
@@ -74,6 +62,8 @@ std::string search_path(std::string_view name, const std::vector<std::string> &e
     return {};
 }
 
+} // namespace
+
 ChildPlan plan_child(const sdk::Command &command) {
     if (command.argv.empty()) throw Error("internal error: an empty command line was given to the process runner");
     ChildPlan plan;
@@ -92,6 +82,8 @@ ChildPlan plan_child(const sdk::Command &command) {
     return plan;
 }
 
+namespace {
+
 [[noreturn]] void child_fail(int report_fd, const char *what) {
     int saved = errno;
     if (report_fd >= 0) {
@@ -102,12 +94,15 @@ ChildPlan plan_child(const sdk::Command &command) {
     _exit(127);
 }
 
-//! In the child after fork: stdin, working directory, identity, then exec. report_fd gets a message on failure.
+} // namespace
+
 [[noreturn]] void become(const ChildPlan &plan, int report_fd) {
-    int in = ::open(plan.stdin_file.empty() ? "/dev/null" : plan.stdin_file.c_str(), O_RDONLY);
-    if (in < 0) child_fail(report_fd, "cannot open stdin file");
-    if (::dup2(in, 0) < 0) child_fail(report_fd, "cannot redirect stdin");
-    if (in != 0) ::close(in);
+    if (!plan.stdin_ready) {
+        int in = ::open(plan.stdin_file.empty() ? "/dev/null" : plan.stdin_file.c_str(), O_RDONLY);
+        if (in < 0) child_fail(report_fd, "cannot open stdin file");
+        if (::dup2(in, 0) < 0) child_fail(report_fd, "cannot redirect stdin");
+        if (in != 0) ::close(in);
+    }
     if (plan.user) {
         if (::initgroups(plan.user->name.c_str(), plan.user->gid) != 0) child_fail(report_fd, "cannot set groups");
         if (::setgid(plan.user->gid) != 0) child_fail(report_fd, "cannot set group id");
@@ -121,7 +116,6 @@ ChildPlan plan_child(const sdk::Command &command) {
     child_fail(report_fd, "cannot execute program");
 }
 
-//! Reads the error message a child wrote before exec failed; empty when exec succeeded (pipe closed on exec).
 std::string read_exec_report(int fd) {
     std::string message;
     char buf[256];
@@ -130,6 +124,8 @@ std::string read_exec_report(int fd) {
     ::close(fd);
     return message;
 }
+
+namespace {
 
 sdk::ProcessResult finish(pid_t pid, bool timed_out) {
     int status = 0;

@@ -5,6 +5,7 @@
 #include <dspace/sdk/host.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -36,6 +37,29 @@ public:
 private:
     sdk::Logger *logger_;
 };
+
+//! How each program of a pipeline ended, first stage first.
+struct PipelineResult {
+    std::vector<sdk::ProcessResult> stages; //!< one per command, in order; the last one's out holds the pipeline's output
+    //! True when every stage exited with status 0.
+    bool succeeded() const {
+        for (const auto &stage : stages)
+            if (!stage.succeeded()) return false;
+        return !stages.empty();
+    }
+};
+
+//! Writes what a pipeline's first program reads on its stdin into fd (which the caller closes afterwards).
+//! Runs on its own thread; a write failing with EPIPE means the program stopped reading.
+using StdinFeeder = std::function<void(int fd)>;
+
+//! Runs commands as `a | b | …` without a shell: each stage's stdout feeds the next stage's stdin. Each stage's
+//! stderr is captured, and the last stage's stdout (or written to its stdout_file). The first stage reads what
+//! feed writes when feed is set, else its stdin_file. Stages are helpers that die with dspace; their timeouts are
+//! not applied. logger (may be null) gets each command line, secrets masked. Fails only when a stage could not
+//! be started (the stages already started are then killed).
+sdk::Result<PipelineResult> run_pipeline(const std::vector<sdk::Command> &commands, sdk::Logger *logger,
+                                         const StdinFeeder &feed = {});
 
 //! Starts command as a detached server: own session, stdin from /dev/null,
 //! stdout and stderr appended to log_file, no other descriptors inherited.
