@@ -2,7 +2,7 @@
 _dspace() {
     local cur prev verb words cword
     _init_completion 2>/dev/null || { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }
-    local verbs="setup config plugins create list status start stop pause resume rm copy import snapshot rollback migrate env exec shell logs"
+    local verbs="setup config plugins create list status start stop pause resume rm copy import init up seed dump load reset down snapshot rollback migrate env exec shell logs"
     local globals="--help --version --verbose --quiet --plugin --plugin-dir"
     verb=""
     local i

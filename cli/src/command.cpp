@@ -17,6 +17,8 @@ const std::vector<Command> &commands() {
         add_rollback_commands(t);
         add_migrate_commands(t);
         add_import_commands(t);
+        add_init_commands(t);
+        add_workflow_commands(t);
         add_plugins_commands(t);
         return t;
     }();

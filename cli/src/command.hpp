@@ -47,5 +47,7 @@ void add_snapshot_commands(std::vector<Command> &table); //!< snapshot (ls, insp
 void add_rollback_commands(std::vector<Command> &table); //!< rollback, copy
 void add_migrate_commands(std::vector<Command> &table);  //!< migrate
 void add_import_commands(std::vector<Command> &table);   //!< import
+void add_init_commands(std::vector<Command> &table);     //!< init
+void add_workflow_commands(std::vector<Command> &table); //!< up, seed, dump, load, reset, down
 
 } // namespace dspace::cli

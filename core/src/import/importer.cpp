@@ -267,4 +267,13 @@ void restore_dump(HostServices &host, PluginHost &plugins, SpaceManager &spaces,
     loader.load(source, endpoint_of(state.flavour, spaces.server(state)), {});
 }
 
+std::vector<std::string> user_tables(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state) {
+    auto dialect = make_dialect(state.flavour, tools_dir(plugins.flavour(state.flavour), state.name, state.version));
+    Loader loader(host, *dialect);
+    std::vector<std::string> tables;
+    for (const auto &row : loader.rows(endpoint_of(state.flavour, spaces.server(state)), dialect->tables_sql(), "listing the tables"))
+        if (row.size() >= 2) tables.push_back(row[0] + "." + row[1]);
+    return tables;
+}
+
 } // namespace dspace
