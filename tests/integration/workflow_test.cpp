@@ -39,13 +39,13 @@ void write(const stdfs::path &dir, const std::string &name, const std::string &t
 void write_project(const stdfs::path &dir, const std::string &seed) {
     write(dir / "db/migrations", "V1__items.sql", "create table items (id int primary key, name text not null);\n");
     write(dir, "dspace.json",
-          R"({
+          R"J({
   "space": "wfshop",
   "flavour": "postgres",
   "initial_database": "shop",
   "migrations": {"tool": "flyway", "folder": "db/migrations"},
-  "seed": )" + seed + R"(
-})");
+  "seed": )J" + seed + R"J(
+})J");
 }
 
 std::string items(const TestHome &home) { return dspace_test::query(home, "wfshop", "select id, name from items order by id"); }
@@ -60,7 +60,7 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
           "[workflow]") {
     TestHome home;
     dspace_test::TempDir project("dspace-project-");
-    write_project(project.path(), R"([["psql", "-c", "insert into items values (1, 'lamp')"]])");
+    write_project(project.path(), R"J([["psql", "-c", "insert into items values (1, 'lamp')"]])J");
     InProject here(project.path());
 
     std::string out = home.ok({"up"});
@@ -131,8 +131,8 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
 TEST_CASE("up stops at a failing seed command, reports it and its exit status, and saves no _init", "[workflow]") {
     TestHome home;
     dspace_test::TempDir project("dspace-project-");
-    write_project(project.path(), R"([["psql", "-v", "ON_ERROR_STOP=1", "-c", "insert into nosuch values (1)"],
-                                      ["psql", "-c", "insert into items values (1, 'never')"]])");
+    write_project(project.path(), R"J([["psql", "-v", "ON_ERROR_STOP=1", "-c", "insert into nosuch values (1)"],
+                                      ["psql", "-c", "insert into items values (1, 'never')"]])J");
     InProject here(project.path());
     RunResult r = home.run({"up"});
     CHECK(r.exit_code == 1);
@@ -151,7 +151,7 @@ TEST_CASE("a malformed or invalid dspace.json is reported with file, line and co
     RunResult r = home.run({"up"});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Catch::Contains((project.path() / "dspace.json").string() + ":3:13: not valid JSON"));
-    write(project.path(), "dspace.json", R"({"space": "wfshop", "seeds": []})");
+    write(project.path(), "dspace.json", R"J({"space": "wfshop", "seeds": []})J");
     r = home.run({"up"});
     CHECK_THAT(r.err, Catch::Contains("unknown key 'seeds'") && Catch::Contains("did you mean 'seed'"));
     CHECK(home.run({"list", "--json"}).out.find("wfshop") == std::string::npos);

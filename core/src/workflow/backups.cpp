@@ -97,6 +97,8 @@ std::string Workflow::dump(const std::string &requested, bool force) {
         fs::remove_tree(building);
         throw Error("dumping space '" + state.name + "' failed: " + why, "check that the space runs: `dspace status " + state.name + "`");
     }
+    std::filesystem::permissions(building / dump_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    if (ec) throw Error("cannot make the dump " + (building / dump_file).string() + " private: " + ec.message());
     BackupInfo info{name, state.flavour, state.version, {}, {}, utc_now_iso()};
     std::tie(info.migration_tool, info.migration_head) = read_migration_head(host_, plugins_, spaces_, state);
     fs::write_file_atomic(building / info_file, info_to_json(info));

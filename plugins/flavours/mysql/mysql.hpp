@@ -2,13 +2,14 @@
 #pragma once
 
 #include <dspace/sdk/flavour.hpp>
+#include <dspace/sdk/flavour_capabilities.hpp>
 
 namespace dspace::mysql {
 
 //! MariaDB/MySQL. Every server is started with its own option file (<data_dir>/dspace.cnf) and nothing else;
 //! dspace administers it as root over its private Unix socket (root has no TCP account), and the space's
 //! user reaches it over the socket or TCP with a password.
-class MysqlFlavour final : public sdk::Flavour {
+class MysqlFlavour final : public sdk::Flavour, public sdk::LogicalDump {
 public:
     std::string name() const override { return "mysql"; }
     std::string description() const override;

@@ -9,7 +9,10 @@
 namespace {
 
 void register_mysql(dspace::sdk::Registrar &registrar) {
-    registrar.add_flavour(std::make_unique<dspace::mysql::MysqlFlavour>());
+    auto flavour = std::make_unique<dspace::mysql::MysqlFlavour>();
+    dspace::sdk::LogicalDump &dumps = *flavour; // its list_databases, dump_command and restore_command serve both
+    registrar.add_flavour(std::move(flavour));
+    registrar.provide<dspace::sdk::LogicalDump>("mysql", dumps);
     static dspace::mysql::MysqlRekey rekey;
     registrar.provide<dspace::sdk::Rekey>("mysql", rekey);
 }

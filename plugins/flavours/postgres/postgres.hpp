@@ -1,6 +1,7 @@
 // The PostgreSQL flavour.
 #pragma once
 
+#include <dspace/sdk/flavour_capabilities.hpp>
 #include <dspace/sdk/plugin.hpp>
 
 #include <string>
@@ -29,7 +30,7 @@ sdk::Command admin_psql(const sdk::Server &server);
 sdk::Status write_owned_file(const std::string &file, const std::string &content, const std::string &os_user);
 
 //! PostgreSQL as a dspace flavour.
-class PostgresFlavour final : public sdk::Flavour {
+class PostgresFlavour final : public sdk::Flavour, public sdk::LogicalDump {
 public:
     std::string name() const override { return "postgres"; }
     std::string description() const override { return "PostgreSQL servers from /usr/lib/postgresql/<version>"; }

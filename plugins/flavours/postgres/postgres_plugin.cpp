@@ -5,7 +5,10 @@
 namespace {
 
 void register_postgres(dspace::sdk::Registrar &registrar) {
-    registrar.add_flavour(std::make_unique<dspace::postgres::PostgresFlavour>());
+    auto flavour = std::make_unique<dspace::postgres::PostgresFlavour>();
+    dspace::sdk::LogicalDump &dumps = *flavour; // its list_databases, dump_command and restore_command serve both
+    registrar.add_flavour(std::move(flavour));
+    registrar.provide<dspace::sdk::LogicalDump>("postgres", dumps);
     static dspace::postgres::PostgresRekey rekey;
     registrar.provide<dspace::sdk::Rekey>("postgres", rekey);
 }

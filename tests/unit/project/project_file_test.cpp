@@ -25,10 +25,10 @@ std::string parse_error(const std::string &text) {
 } // namespace
 
 TEST_CASE("dspace.json: the full shape is read, relative paths start at the project", "[project]") {
-    Project p = parse_project(R"({"space": "shop", "flavour": "mysql", "version": "10.11", "port": 15432,
+    Project p = parse_project(R"J({"space": "shop", "flavour": "mysql", "version": "10.11", "port": 15432,
         "initial_database": "app", "migrations": {"tool": "flyway", "folder": "db/migrations"},
         "seed": [["psql", "-c", "insert into t values (1)"], ["./seed.sh"]], "backups": "data/backups",
-        "import": "prod.dump"})",
+        "import": "prod.dump"})J",
                               "/work/shop/dspace.json");
     CHECK(p.space == "shop");
     CHECK(p.flavour == "mysql");
@@ -45,7 +45,7 @@ TEST_CASE("dspace.json: the full shape is read, relative paths start at the proj
 }
 
 TEST_CASE("dspace.json: defaults for what is left out", "[project]") {
-    Project p = parse_project(R"({"space": "shop"})", "/w/dspace.json");
+    Project p = parse_project(R"J({"space": "shop"})J", "/w/dspace.json");
     CHECK(p.flavour == "postgres");
     CHECK(p.port == 0);
     CHECK_FALSE(p.migrations);
@@ -55,19 +55,19 @@ TEST_CASE("dspace.json: defaults for what is left out", "[project]") {
 }
 
 TEST_CASE("dspace.json: unknown keys get a did-you-mean, wrong types name the expected type", "[project]") {
-    CHECK_THAT(parse_error(R"({"space": "shop", "flavor": "postgres"})"),
+    CHECK_THAT(parse_error(R"J({"space": "shop", "flavor": "postgres"})J"),
                Catch::Contains("unknown key 'flavor'") && Catch::Contains("did you mean 'flavour'"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "migrations": {"tool": "flyway", "folders": "x"}})"),
+    CHECK_THAT(parse_error(R"J({"space": "shop", "migrations": {"tool": "flyway", "folders": "x"}})J"),
                Catch::Contains("unknown key 'folders' in 'migrations'") && Catch::Contains("'folder'"));
-    CHECK_THAT(parse_error(R"({"space": 3})"), Catch::Contains("'space' must be a string"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "port": "5432"})"), Catch::Contains("'port' must be a number"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "seed": ["psql -c x"]})"), Catch::Contains("'seed[0]' must be an array of strings"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "seed": [["psql", 1]]})"), Catch::Contains("'seed[0]' element 1 must be a string"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "seed": [[]]})"), Catch::Contains("'seed[0]' is empty"));
-    CHECK_THAT(parse_error(R"({"space": "shop", "migrations": {"tool": "flyway"}})"), Catch::Contains("'migrations.folder' is missing"));
-    CHECK_THAT(parse_error(R"({"flavour": "postgres"})"), Catch::Contains("'space' is missing"));
-    CHECK_THAT(parse_error(R"({"space": "../x"})"), Catch::Contains("not a valid space name"));
-    CHECK_THAT(parse_error(R"(["shop"])"), Catch::Contains("must hold a JSON object"));
+    CHECK_THAT(parse_error(R"J({"space": 3})J"), Catch::Contains("'space' must be a string"));
+    CHECK_THAT(parse_error(R"J({"space": "shop", "port": "5432"})J"), Catch::Contains("'port' must be a number"));
+    CHECK_THAT(parse_error(R"J({"space": "shop", "seed": ["psql -c x"]})J"), Catch::Contains("'seed[0]' must be an array of strings"));
+    CHECK_THAT(parse_error(R"J({"space": "shop", "seed": [["psql", 1]]})J"), Catch::Contains("'seed[0]' element 1 must be a string"));
+    CHECK_THAT(parse_error(R"J({"space": "shop", "seed": [[]]})J"), Catch::Contains("'seed[0]' is empty"));
+    CHECK_THAT(parse_error(R"J({"space": "shop", "migrations": {"tool": "flyway"}})J"), Catch::Contains("'migrations.folder' is missing"));
+    CHECK_THAT(parse_error(R"J({"flavour": "postgres"})J"), Catch::Contains("'space' is missing"));
+    CHECK_THAT(parse_error(R"J({"space": "../x"})J"), Catch::Contains("not a valid space name"));
+    CHECK_THAT(parse_error(R"J(["shop"])J"), Catch::Contains("must hold a JSON object"));
 }
 
 TEST_CASE("dspace.json: a file that does not parse is named with line and column", "[project]") {
@@ -83,12 +83,12 @@ TEST_CASE("dspace.json is found in the nearest parent, like .git", "[project]") 
     std::filesystem::path root(tmpl);
     std::filesystem::create_directories(root / "a/b/c");
     CHECK_FALSE(find_project_file(root / "a/b/c"));
-    std::ofstream(root / "a/dspace.json") << R"({"space": "outer"})";
+    std::ofstream(root / "a/dspace.json") << R"J({"space": "outer"})J";
     auto found = find_project(root / "a/b/c");
     REQUIRE(found);
     CHECK(found->space == "outer");
     CHECK(found->root == root / "a");
-    std::ofstream(root / "a/b/dspace.json") << R"({"space": "inner"})";
+    std::ofstream(root / "a/b/dspace.json") << R"J({"space": "inner"})J";
     CHECK(find_project(root / "a/b/c")->space == "inner");
     std::filesystem::remove_all(root);
 }
