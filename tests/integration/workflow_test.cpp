@@ -68,7 +68,7 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
     CHECK_THAT(out, Catch::Contains("migrated with flyway"));
     CHECK_THAT(out, Catch::Contains("seed: psql -c"));
     CHECK_THAT(out, Catch::Contains("saved backup _init"));
-    CHECK(items(home) == "1|lamp\n");
+    CHECK(items(home) == "1|lamp");
     CHECK(stdfs::exists(project.path() / ".dspace/backups/_init/backup.json"));
 
     auto started = std::chrono::steady_clock::now();
@@ -87,7 +87,7 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
     CHECK_THAT(out, Catch::Contains("loaded backup _init (saved at migration head 1)"));
     CHECK_THAT(out, Catch::Contains("1 -> 2"));
     CHECK_THAT(out, !Catch::Contains("seed:"));
-    CHECK(dspace_test::query(home, "wfshop", "select id, name, price from items") == "1|lamp|7\n");
+    CHECK(dspace_test::query(home, "wfshop", "select id, name, price from items") == "1|lamp|7");
 
     // dump / load: a name is not overwritten without --force; load replaces the data.
     home.ok({"dump", "--name", "one-lamp"});
@@ -98,24 +98,24 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
     home.ok({"dump", "--name", "one-lamp-and-desk"});
     out = home.ok({"load", "--name", "one-lamp"});
     CHECK_THAT(out, Catch::Contains("loaded backup one-lamp (saved at migration head 2)"));
-    CHECK(items(home) == "1|lamp\n");
+    CHECK(items(home) == "1|lamp");
     out = home.ok({"up", "--load", "one-lamp-and-desk"});
-    CHECK(items(home) == "1|lamp\n2|desk\n");
+    CHECK(items(home) == "1|lamp\n2|desk");
     CHECK(home.run({"load", "--name", "nosuch"}).exit_code == 1);
 
     // reset: refused without a terminal unless --yes; --snapshot keeps a copy; snapshots survive.
     RunResult refused = home.run({"reset"});
     CHECK(refused.exit_code == 2);
     CHECK_THAT(refused.err, Catch::Contains("--yes"));
-    CHECK(items(home) == "1|lamp\n2|desk\n");
+    CHECK(items(home) == "1|lamp\n2|desk");
     home.ok({"reset", "--yes", "--snapshot", "before-reset"});
-    CHECK(table_count(home) == "0\n");
+    CHECK(table_count(home) == "0");
     CHECK_THAT(home.ok({"snapshot", "ls", "wfshop"}), Catch::Contains("before-reset"));
 
     // seed: empty, migrate, seed, save _init again (now at head 2).
     out = home.ok({"seed"});
     CHECK_THAT(out, Catch::Contains("seed: psql"));
-    CHECK(dspace_test::query(home, "wfshop", "select id, name, price from items") == "1|lamp|7\n");
+    CHECK(dspace_test::query(home, "wfshop", "select id, name, price from items") == "1|lamp|7");
     std::ifstream info(project.path() / ".dspace/backups/_init/backup.json");
     std::string json((std::istreambuf_iterator<char>(info)), std::istreambuf_iterator<char>());
     CHECK_THAT(json, Catch::Contains("\"migration_head\": \"2\""));
@@ -125,7 +125,7 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
     CHECK(dspace_test::status_field(home, "wfshop", "status") == "stopped");
     out = home.ok({"up"});
     CHECK_THAT(out, Catch::Contains("started space wfshop"));
-    CHECK(items(home) == "1|lamp\n");
+    CHECK(items(home) == "1|lamp");
 }
 
 TEST_CASE("up stops at a failing seed command, reports it and its exit status, and saves no _init", "[workflow]") {
