@@ -11,6 +11,9 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 
@@ -322,4 +325,29 @@ TEST_CASE("migrate: a third-party migrator built for SDK 1.0 runs with --tool", 
     CHECK(failed.exit_code == 1);
     CHECK(failed.err.find("rolled back") != std::string::npos);
     CHECK(dspace_test::query(home, "db", "select count(*) from information_schema.tables where table_name = 'half_done'") == "0");
+}
+
+TEST_CASE("migrate: a migration killed half way is reported by the next command, with the rollback", "[integration][migrate]") {
+    TestHome home;
+    home.ok({"create", "db", "--flavour", "postgres"});
+    dspace_test::TempDir project("dspace-flyway-kill-");
+    write(project.path(), "V1__slow.sql", "create table slow(id int);\nselect pg_sleep(20);\n");
+    dspace::sdk::Command command;
+    command.argv = {DSPACE_TEST_BINARY, "migrate", "db", "--tool", "flyway", "--folder", project.path().string()};
+    pid_t pid = dspace::spawn_detached(command, (project.path() / "migrate.log").string());
+    stdfs::path intent = home.path() / "spaces" / "db" / "migrate-intent.json";
+    for (int i = 0; i < 600 && !stdfs::exists(intent); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(stdfs::exists(intent));
+    ::kill(pid, SIGKILL);
+    dspace::wait_for_exit(pid, std::chrono::seconds(10));
+
+    RunResult status = home.run({"status", "db"});
+    CHECK(status.succeeded());
+    CHECK(status.err.find("was interrupted") != std::string::npos);
+    auto at = status.err.find("dspace rollback db --to pre-migrate-");
+    REQUIRE(at != std::string::npos);
+    std::string snap = status.err.substr(at + std::string("dspace rollback db --to ").size());
+    home.ok({"rollback", "db", "--to", snap.substr(0, snap.find_first_of(" \n"))});
+    CHECK(dspace_test::query(home, "db", "select count(*) from information_schema.tables where table_name = 'slow'") == "0");
+    CHECK(home.run({"status", "db"}).err.find("interrupted") == std::string::npos); // the rollback settled it
 }

@@ -71,19 +71,21 @@ int run_migrate(Context &context, const std::vector<std::string> &args) {
         "the space back to it, so schema and data are exactly as before, also after DDL that committed implicitly.\n"
         "The tool gets its connection from the space (credentials through its environment, never its command line).\n"
         "--tool and --folder default to config migrate.tool / migrate.folder, then to the space's last migrate.\n"
-        "An interrupted migration (dspace killed) is reported by the next migrate, with the rollback command.";
+        "An interrupted migration (dspace killed) is reported by the next migrate or status, with the rollback command.";
     bool no_snapshot = false;
     spec.options.add_options()("space", po::value(&options.space)->required(), "the space")(
         "tool", po::value(&options.tool), "migrator: liquibase, flyway, alembic, or any loaded migrator plugin")(
         "folder", po::value(&options.folder), "the folder holding the migrations (alembic: the one with alembic.ini)")(
-        "changelog", po::value(&options.changelog), "liquibase: the changelog file (default: db.changelog-master.* in the folder)")(
+        "changelog", po::value(&options.changelog),
+        "liquibase: the changelog (default: db.changelog-master.* in the folder); alembic: the ini file (default: alembic.ini)")(
         "target", po::value(&options.target), "migrate up to this version, revision or changeset id")(
         "status", "show applied and pending migrations and the head; changes nothing")(
         "dry-run", "show the SQL (or plan) that would run; changes nothing")(
         "try", "run the pending migrations on a temporary copy, report times and the schema difference, remove the copy")(
         "no-snapshot", po::bool_switch(&no_snapshot), "take no snapshot first (a failure then cannot be rolled back)")(
         "keep-on-failure", po::bool_switch(&options.keep_on_failure), "on failure leave the failed state; print the rollback command")(
-        "json", "with --status: print {tool, head, applied, pending}; otherwise the outcome as JSON");
+        "json", "with --status: print {tool, head, applied, pending}; with a plain migrate: {tool, pending, head_before,\n"
+                "head_after, snapshot}");
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("migrate", spec, rest, vm)) return exit_ok;

@@ -104,6 +104,11 @@ std::optional<InterruptedMigration> interrupted_migration(const Paths &paths, co
     return InterruptedMigration{(*fields)["tool"], (*fields)["snapshot"], (*fields)["started"]};
 }
 
+void forget_interrupted_migration(const Paths &paths, const std::string &space, const std::string &snap) {
+    auto interrupted = interrupted_migration(paths, space);
+    if (interrupted && !snap.empty() && interrupted->snapshot == snap) clear_migrate_intent(paths, space);
+}
+
 std::string interrupted_migration_notice(const std::string &space, const InterruptedMigration &interrupted) {
     std::string text = "a migration of space '" + space + "' with " + interrupted.tool + " started at " + interrupted.started +
                        " was interrupted and may be half applied";

@@ -29,7 +29,7 @@ void clear_migrate_intent(const Paths &paths, const std::string &space);
 //! The request to a migrator for a running space: connection, server, flavour, folder, changelog, target.
 sdk::MigrationRequest build_migration_request(SpaceManager &spaces, const SpaceState &state, const MigrateOptions &options);
 
-//! Now as ISO-8601 UTC to the second ("2026-12-02T03:04:05Z"), and as a name part ("20261202T030405Z").
+//! Now as ISO-8601 UTC to the second ("2026-12-02T03:04:05Z").
 std::string utc_now_iso();
 //! Now as a UTC timestamp usable in a name ("20261202T030405Z").
 std::string utc_now_compact();

@@ -7,7 +7,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 
 namespace dspace {
 
@@ -133,7 +132,6 @@ MigrateOutcome MigrationService::migrate(const MigrateOptions &options) {
             throw Error("no migrations found in " + r.folder + " for " + r.tool + "; nothing was changed",
                         "check --folder (and --changelog): it should hold the migrations " + r.tool + " reads");
         check_target(r.target, before);
-        outcome.pending_known = true;
         outcome.applied = pending_up_to(before.pending, r.target);
         outcome.pending = !outcome.applied.empty();
         outcome.head_before = before.head;

@@ -7,9 +7,6 @@
 #include <dspace/core/migrate.hpp>
 #include <dspace/core/snapshot.hpp>
 
-#include <spdlog/spdlog.h>
-
-#include <algorithm>
 #include <chrono>
 #include <set>
 #include <sstream>

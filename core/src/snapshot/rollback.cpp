@@ -6,6 +6,7 @@
 //   data.rollback-old/     the previous live data, between the two renames and until it is deleted
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
+#include <dspace/core/migrate.hpp>
 #include <dspace/core/process.hpp>
 #include <dspace/core/snapshot.hpp>
 
@@ -136,6 +137,7 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     }
     fs::remove_tree(dir / rollback_complete);
     fs::fsync_dir(dir);
+    forget_interrupted_migration(host_.paths(), space, snap);
     if (before == SpaceStatus::stopped) return;
     spaces_.start_locked(state);
     if (before == SpaceStatus::paused) spaces_.freeze_locked(state);

@@ -5,7 +5,7 @@
 // Status, validation and dry-run read flyway_schema_history the same way for both engines.
 // Credentials reach the tools through their environment (FLYWAY_PASSWORD, PGPASSWORD, MYSQL_PWD), never argv.
 #include "common/migrator_support.hpp"
-#include "flyway/flyway_history.hpp"
+#include "flyway/flyway_engine.hpp"
 
 #include <dspace/sdk/migrator_capabilities.hpp>
 #include <dspace/sdk/plugin.hpp>

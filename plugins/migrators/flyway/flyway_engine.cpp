@@ -1,5 +1,5 @@
-// The built-in Flyway engine (see flyway_history.hpp).
-#include "flyway/flyway_history.hpp"
+// The built-in Flyway engine (see flyway_engine.hpp).
+#include "flyway/flyway_engine.hpp"
 
 #include <chrono>
 #include <filesystem>

@@ -35,8 +35,8 @@ struct MigrateOptions {
 //! What a migrate did.
 struct MigrateOutcome {
     std::string tool;                 //!< the migrator that ran
-    bool pending = false;             //!< whether anything was pending (false: nothing ran, no snapshot)
-    bool pending_known = false;       //!< false when the migrator has no MigrationPlan (pending is then assumed)
+    bool pending = false;             //!< whether anything was pending (false: nothing ran, no snapshot); always
+                                      //!< true for a migrator without MigrationPlan, which cannot tell
     std::vector<std::string> applied; //!< what this run applied, when the migrator lists migrations
     std::string head_before;          //!< the head before
     std::string head_after;           //!< the head after
@@ -100,6 +100,8 @@ private:
 
 //! The migration a killed dspace left unfinished on space, if any.
 std::optional<InterruptedMigration> interrupted_migration(const Paths &paths, const std::string &space);
+//! Forgets the interrupted migration of space when snap is the snapshot taken before it (it was rolled back).
+void forget_interrupted_migration(const Paths &paths, const std::string &space, const std::string &snap);
 //! The message for an interrupted migration, with the command that rolls back.
 std::string interrupted_migration_notice(const std::string &space, const InterruptedMigration &interrupted);
 
