@@ -14,9 +14,12 @@ std::set<TableName> resolve_tables(const std::vector<std::string> &requested, co
         std::vector<TableName> matches;
         for (const auto &table : available)
             if (table.qualified() == want || table.name == want) matches.push_back(table);
-        if (matches.size() > 1)
+        if (matches.size() > 1) {
+            std::vector<TableName> preferred;
             for (const auto &table : matches)
-                if (table.qualified() == want || table.schema == preferred_schema) matches = {table};
+                if (table.qualified() == want || table.schema == preferred_schema) preferred.push_back(table);
+            if (preferred.size() == 1) matches = preferred;
+        }
         if (matches.size() == 1) found.insert(matches.front());
         else missing.push_back(matches.empty() ? "'" + want + "'" : "'" + want + "' (ambiguous: name its schema)");
     }
