@@ -1,7 +1,6 @@
 // The project workflow against real PostgreSQL: dspace.json, up (idempotent, _init, newer migrations on top of
 // _init), --clean, --load, seed, dump, load, reset, down, a failing seed command and a malformed project file.
-// PostgreSQL only: the workflow goes through the flavour-neutral LogicalDump and migrate paths that the
-// import and migrate tests cover on MariaDB too.
+// MariaDB: up (migrate, seed, _init) and a newer migration on top of _init; the other verbs share its paths.
 #include "support.hpp"
 #include "support/temp_dir.hpp"
 
@@ -35,13 +34,13 @@ void write(const stdfs::path &dir, const std::string &name, const std::string &t
     std::ofstream(dir / name) << text;
 }
 
-//! A sample project: space wfshop, flyway migrations in db/migrations (V1 creates items), seed commands seed.
-void write_project(const stdfs::path &dir, const std::string &seed) {
+//! A sample project: space wfshop of flavour, flyway migrations in db/migrations (V1 creates items), seed commands seed.
+void write_project(const stdfs::path &dir, const std::string &seed, const std::string &flavour = "postgres") {
     write(dir / "db/migrations", "V1__items.sql", "create table items (id int primary key, name text not null);\n");
     write(dir, "dspace.json",
           R"J({
   "space": "wfshop",
-  "flavour": "postgres",
+  "flavour": ")J" + flavour + R"J(",
   "initial_database": "shop",
   "migrations": {"tool": "flyway", "folder": "db/migrations"},
   "seed": )J" + seed + R"J(
@@ -169,4 +168,24 @@ TEST_CASE("init writes a dspace.json without asking when not on a terminal; outs
     CHECK_THAT(json, Catch::Contains("\"space\": \"my-shop\"") && Catch::Contains("\"folder\": \"db\""));
     CHECK(home.run({"init"}).exit_code == 1); // exists
     CHECK(home.run({"down", "other"}).exit_code == 2); // a project of another space
+}
+
+TEST_CASE("up on MariaDB: migrate, seed and _init, then a newer migration on top of _init", "[workflow][mysql]") {
+    if (!dspace_test::mariadb_installed()) {
+        WARN("skipped: MariaDB is not installed");
+        return;
+    }
+    TestHome home;
+    dspace_test::TempDir project("dspace-project-");
+    write_project(project.path(), R"J([["mariadb", "-u", "dspace", "shop", "-e", "insert into items values (1, 'lamp')"]])J", "mysql");
+    InProject here(project.path());
+    std::string out = home.ok({"up"});
+    CHECK_THAT(out, Catch::Contains("saved backup _init"));
+    CHECK(dspace_test::query(home, dspace_test::mysql_sql(), "wfshop", "select id, name from items") == "1\tlamp\n");
+    write(project.path() / "db/migrations", "V2__price.sql", "alter table items add column price int not null default 7;\n");
+    out = home.ok({"up", "--clean"});
+    CHECK_THAT(out, Catch::Contains("loaded backup _init (saved at migration head 1)"));
+    CHECK_THAT(out, Catch::Contains("1 -> 2"));
+    CHECK_THAT(out, !Catch::Contains("seed:"));
+    CHECK(dspace_test::query(home, dspace_test::mysql_sql(), "wfshop", "select id, name, price from items") == "1\tlamp\t7\n");
 }
