@@ -101,6 +101,14 @@ TEST_CASE("up on a fresh home migrates, seeds and saves _init; a second up is a 
     out = home.ok({"up", "--load", "one-lamp-and-desk"});
     CHECK(items(home) == "1|lamp\n2|desk");
     CHECK(home.run({"load", "--name", "nosuch"}).exit_code == 1);
+    // A damaged dump is refused before the data is touched.
+    stdfs::path backups = project.path() / ".dspace/backups";
+    stdfs::copy(backups / "one-lamp", backups / "broken");
+    std::ofstream(backups / "broken/data.dump", std::ios::trunc) << "not a dump\n";
+    RunResult broken = home.run({"load", "--name", "broken"});
+    CHECK(broken.exit_code == 1);
+    CHECK_THAT(broken.out, !Catch::Contains("emptied"));
+    CHECK(items(home) == "1|lamp\n2|desk");
 
     // reset: refused without a terminal unless --yes; --snapshot keeps a copy; snapshots survive.
     RunResult refused = home.run({"reset"});

@@ -126,6 +126,7 @@ void Workflow::load(const std::string &name) {
         throw Error("no backup named '" + name + "' in " + project_.backups_dir().string(), "`dspace dump --name " + name + "` makes one");
     SpaceState state = ensure_running();
     check_flavour(*info, state); // before anything is destroyed
+    check_dump(host_, plugins_, state, backup_dir(name) / dump_file);
     state = recreate();
     restore(state, *info);
     report_("loaded backup " + name + (info->migration_head.empty() ? "" : " (saved at migration head " + info->migration_head + ")"));
