@@ -23,6 +23,8 @@ const std::vector<Command> &commands() {
         add_housekeeping_commands(t);
         add_import_commands(t);
         add_migrate_commands(t);
+        add_init_commands(t);
+        add_workflow_commands(t);
         add_plugins_commands(t);
         add_expiry_commands(t);
         return t;

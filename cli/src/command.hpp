@@ -54,5 +54,7 @@ void add_housekeeping_commands(std::vector<Command> &table); //!< cache, gc
 void add_expiry_commands(std::vector<Command> &table);   //!< _watch (hidden: a space's expiry watcher)
 void add_import_commands(std::vector<Command> &table);   //!< import
 void add_migrate_commands(std::vector<Command> &table);  //!< migrate
+void add_init_commands(std::vector<Command> &table);     //!< init
+void add_workflow_commands(std::vector<Command> &table); //!< up, seed, dump, load, reset, down
 
 } // namespace dspace::cli

@@ -5,6 +5,7 @@
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/process.hpp>
+#include <dspace/core/space_environment.hpp>
 
 #include <cstdlib>
 #include <deque>
@@ -33,13 +34,6 @@ SpaceState running_space(SpaceManager &spaces, const std::string &name) {
         throw Error("space '" + name + "' is not running", "start it with `dspace start " + name + "`");
     warn_if_paused(spaces, state);
     return state;
-}
-
-//! The space's connection variables plus DSPACE_SPACE.
-sdk::Environment space_environment(SpaceManager &spaces, const SpaceState &state) {
-    sdk::Environment env = spaces.flavour(state).environment(spaces.server(state));
-    env.emplace_back("DSPACE_SPACE", state.name);
-    return env;
 }
 
 int run_shell(Context &context, const std::vector<std::string> &args) {

@@ -255,16 +255,39 @@ ImportResult import_space(HostServices &host, PluginHost &plugins, SpaceManager 
     return result;
 }
 
-void restore_dump(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state,
-                  const std::filesystem::path &path) {
+namespace {
+
+//! The dump at path as a source of state's flavour, with that flavour's dialect.
+std::pair<Source, std::unique_ptr<Dialect>> dump_for(PluginHost &plugins, const SpaceState &state, const std::filesystem::path &path) {
     ImportOptions options;
     options.source = path.string();
     options.flavour = state.flavour;
     Source source = inspect_source(options);
-    auto dialect = make_dialect(source.flavour, tools_dir(plugins.flavour(state.flavour), state.name, state.version));
+    return {source, make_dialect(source.flavour, tools_dir(plugins.flavour(state.flavour), state.name, state.version))};
+}
+
+} // namespace
+
+void check_dump(HostServices &host, PluginHost &plugins, const SpaceState &state, const std::filesystem::path &path) {
+    auto [source, dialect] = dump_for(plugins, state, path);
+    Loader(host, *dialect).check(source);
+}
+
+void restore_dump(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state,
+                  const std::filesystem::path &path) {
+    auto [source, dialect] = dump_for(plugins, state, path);
     Loader loader(host, *dialect);
     loader.check(source);
     loader.load(source, endpoint_of(state.flavour, spaces.server(state)), {});
+}
+
+std::vector<std::string> user_tables(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state) {
+    auto dialect = make_dialect(state.flavour, tools_dir(plugins.flavour(state.flavour), state.name, state.version));
+    Loader loader(host, *dialect);
+    std::vector<std::string> tables;
+    for (const auto &row : loader.rows(endpoint_of(state.flavour, spaces.server(state)), dialect->tables_sql(), "listing the tables"))
+        if (row.size() >= 2) tables.push_back(row[0] + "." + row[1]);
+    return tables;
 }
 
 } // namespace dspace

@@ -1,6 +1,7 @@
 // The PostgreSQL flavour.
 #pragma once
 
+#include <dspace/sdk/flavour_capabilities.hpp>
 #include <dspace/sdk/plugin.hpp>
 
 #include <string>

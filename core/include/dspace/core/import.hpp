@@ -46,4 +46,11 @@ ImportResult import_space(HostServices &host, PluginHost &plugins, SpaceManager 
 void restore_dump(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state,
                   const std::filesystem::path &path);
 
+//! The checks restore_dump makes before it changes anything (the dump is of state's flavour and readable). For `load`,
+//! before it empties the space.
+void check_dump(HostServices &host, PluginHost &plugins, const SpaceState &state, const std::filesystem::path &path);
+
+//! The base tables ("schema.name") of the running space state's database, as import lists them. For `up`.
+std::vector<std::string> user_tables(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const SpaceState &state);
+
 } // namespace dspace
