@@ -36,7 +36,7 @@ public:
             std::string suggestion = did_you_mean(key, known);
             std::string list;
             for (const auto &k : known) list += (list.empty() ? "" : ", ") + k;
-            fail("unknown key '" + key + "'" + where + (suggestion.empty() ? "" : "; " + suggestion),
+            fail("unknown key '" + key + "'" + where + (suggestion.empty() ? "" : "; did you mean '" + suggestion + "'?"),
                  "the keys are: " + list);
         }
     }
