@@ -6,6 +6,7 @@
 #include <dspace/core/process.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <csignal>
 #include <fcntl.h>
 #include <random>
@@ -19,7 +20,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-constexpr int kills_per_operation = 20;
+//! Kills per operation: a quick default, 30 with DSPACE_TEST_LONG=1.
+int kills_per_operation() { return std::getenv("DSPACE_TEST_LONG") ? 30 : 8; }
 
 //! Starts dspace with args in the current TestHome (its environment), output discarded; returns its pid.
 pid_t spawn_dspace(const std::vector<std::string> &args) {
@@ -82,7 +84,7 @@ TEST_CASE("SIGKILL at random moments of a snapshot never leaves a half snapshot"
     auto sql = postgres_sql();
     TestHome home;
     std::string state = create_with_items(home, sql, "k");
-    for (int i = 0; i < kills_per_operation; ++i) {
+    for (int i = 0; i < kills_per_operation(); ++i) {
         INFO("kill " << i);
         kill_at_random(home, "k", {"snapshot", "k", "s" + std::to_string(i)}, 1000);
         CHECK(items_state(home, sql, "k") == state);
@@ -104,7 +106,7 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
     std::string state_b = snapshot_then_change(home, sql, "k", "a");
     home.ok({"snapshot", "k", "b"});
     std::string current = state_b;
-    for (int i = 0; i < kills_per_operation; ++i) {
+    for (int i = 0; i < kills_per_operation(); ++i) {
         std::string target = current == state_a ? "b" : "a";
         INFO("kill " << i << " of the rollback to " << target);
         kill_at_random(home, "k", {"rollback", "k", "--to", target}, 1200);
@@ -112,4 +114,28 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
         CHECK((current == state_a || current == state_b));
     }
     CHECK_THAT(home.ok({"snapshot", "ls", "k"}), Contains(" a ") && Contains(" b "));
+}
+
+TEST_CASE("SIGKILL at random moments of snapshot rm and gc never damages another snapshot", "[integration][snapshot][kill]") {
+    auto sql = postgres_sql();
+    TestHome home;
+    std::string state_a = create_with_items(home, sql, "k");
+    std::string state_b = snapshot_then_change(home, sql, "k", "a");
+    home.ok({"snapshot", "k", "b"});
+    for (int i = 0; i < kills_per_operation(); ++i) {
+        INFO("kill " << i);
+        query(home, sql, "k", "insert into items values (" + std::to_string(1000 + i) + ", 'garbage')");
+        std::string doomed = "t" + std::to_string(i);
+        home.ok({"snapshot", "k", doomed});
+        bool gc_alone = i % 2 == 1;
+        if (gc_alone) home.ok({"snapshot", "rm", "k", doomed}); // then kill the collection of its blocks by itself
+        std::vector<std::string> args = gc_alone ? std::vector<std::string>{"snapshot", "gc"} : std::vector<std::string>{"snapshot", "rm", "k", doomed};
+        kill_at_random(home, "k", args, 400);
+    }
+    home.ok({"snapshot", "gc"});
+    CHECK(home.run({"snapshot", "verify"}).succeeded()); // reads every block of every snapshot left
+    home.ok({"rollback", "k", "--to", "a"});
+    CHECK(items_state(home, sql, "k") == state_a);
+    home.ok({"rollback", "k", "--to", "b"});
+    CHECK(items_state(home, sql, "k") == state_b);
 }

@@ -14,7 +14,9 @@ int run_rollback(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace rollback NAME --to SNAP";
     spec.description = "Replaces the data of space NAME by that of its snapshot SNAP. The space keeps its name, port and\n"
-                       "credentials and runs afterwards if it ran before; open connections are dropped.";
+                       "credentials and runs afterwards if it ran before; open connections are dropped. Snapshots by blocks\n"
+                       "(the default) are checked first, then only the blocks that differ are rewritten in place under a journal:\n"
+                       "if dspace is interrupted, the next command on the space finishes the rollback.";
     std::string space, snap;
     spec.options.add_options()("space", po::value(&space)->required(), "the space")(
         "to", po::value(&snap)->required(), "the snapshot to go back to");

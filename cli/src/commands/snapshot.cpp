@@ -8,10 +8,38 @@
 
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace dspace::cli {
 
 namespace {
+
+//! A snapshot with what it occupies in a shared store (when its snapshotter has one).
+struct Listed {
+    SnapshotManifest manifest;              //!< the snapshot
+    std::optional<sdk::StoreUsage> usage;   //!< own and shared stored bytes
+};
+
+//! The byte count as text, or "-" when unknown.
+std::string bytes_or_dash(const std::optional<sdk::StoreUsage> &usage, bool own) {
+    if (!usage) return "-";
+    return std::to_string(own ? usage->own_bytes : usage->shared_bytes);
+}
+
+//! The byte count as JSON, or null when unknown.
+std::string bytes_or_null(const std::optional<sdk::StoreUsage> &usage, bool own) {
+    return usage ? bytes_or_dash(usage, own) : "null";
+}
+
+//! Writes own_bytes and shared_bytes (null when the snapshotter shares no store).
+void write_usage(JsonWriter &w, const std::optional<sdk::StoreUsage> &usage) {
+    w.Key("own_bytes");
+    if (usage) w.Uint64(usage->own_bytes);
+    else w.Null();
+    w.Key("shared_bytes");
+    if (usage) w.Uint64(usage->shared_bytes);
+    else w.Null();
+}
 
 //! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists).
 void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
@@ -32,15 +60,15 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
 
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot NAME SNAP [--snapshotter rsync|tar|pg_dump] [--online] [-m MESSAGE] [--force]\n"
-                 "       dspace snapshot ls|inspect|rm|cp|prune|verify ... (see `dspace snapshot ls --help` ...)";
+    spec.usage = "dspace snapshot NAME SNAP [--snapshotter blocks|rsync|tar|pg_dump] [--online] [-m MESSAGE] [--force]\n"
+                 "       dspace snapshot ls|inspect|rm|cp|prune|verify|gc ... (see `dspace snapshot ls --help` ...)";
     spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
                        "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
     SnapshotOptions options;
     spec.options.add_options()
         ("space", po::value(&options.space)->required(), "the space")
         ("snap", po::value(&options.name)->required(), "the snapshot's name")
-        ("snapshotter", po::value(&options.snapshotter), "rsync, tar or pg_dump (default: config snapshots.default_snapshotter, else rsync)")
+        ("snapshotter", po::value(&options.snapshotter), "blocks, rsync, tar or pg_dump (default: config snapshots.default_snapshotter, else blocks)")
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
         ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name");
@@ -62,23 +90,27 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     std::string space;
     spec.options.add_options()("space", po::value(&space), "the space")(
         "orphans", "only snapshots of removed spaces")(
-        "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour, "
-                "server_version, message}");
+        "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour,\n"
+                "server_version, message, own_bytes, shared_bytes} (the last two: stored bytes only this snapshot uses / it\n"
+                "shares with others; null for snapshotters without a shared store)");
     spec.positional.add("space", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
     SnapshotServices services(context, Access::read_only);
-    std::vector<SnapshotManifest> snapshots;
+    std::vector<Listed> snapshots;
     for (auto &m : services.snapshots.store().list(space))
-        if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back(std::move(m));
+        if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back({m, services.snapshots.usage(m)});
     if (vm.count("json")) {
-        print_json_array(snapshots, [&](JsonWriter &w, const SnapshotManifest &m) { write_summary(w, m, services.snapshots.is_orphan(m)); });
+        print_json_array(snapshots, [&](JsonWriter &w, const Listed &l) {
+            write_summary(w, l.manifest, services.snapshots.is_orphan(l.manifest));
+            write_usage(w, l.usage);
+        });
         return exit_ok;
     }
-    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "PARENT", "MESSAGE"}};
-    for (const auto &m : snapshots)
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "OWN", "SHARED", "PARENT", "MESSAGE"}};
+    for (const auto &[m, usage] : snapshots)
         rows.push_back({m.space + (services.snapshots.is_orphan(m) ? " (removed)" : ""), m.name, m.snapshotter, m.created,
-                        std::to_string(m.size_bytes), m.parent, m.message});
+                        std::to_string(m.size_bytes), bytes_or_dash(usage, true), bytes_or_dash(usage, false), m.parent, m.message});
     print_table(rows);
     return exit_ok;
 }
@@ -86,7 +118,8 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
 int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot inspect NAME SNAP [--json]";
-    spec.description = "Shows the manifest of snapshot SNAP of space NAME, with its files and their checksums.";
+    spec.description = "Shows the manifest of snapshot SNAP of space NAME, with its files and their checksums, and for snapshotters\n"
+                       "with a shared store (blocks) the stored bytes only it uses (own_bytes) and those it shares (shared_bytes).";
     std::string space, snap;
     spec.options.add_options()("space", po::value(&space)->required(), "the space")(
         "snap", po::value(&snap)->required(), "the snapshot")("json", "print the manifest as JSON");
@@ -95,8 +128,13 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
     if (!parse_verb("snapshot inspect", spec, args, vm)) return exit_ok;
     SnapshotServices services(context, Access::read_only);
     SnapshotManifest m = services.snapshots.store().read(space, snap);
+    auto usage = services.snapshots.usage(m);
     if (vm.count("json")) {
-        std::cout << manifest_to_json(m);
+        std::string json = manifest_to_json(m); // the manifest, then own_bytes and shared_bytes (null without a shared store)
+        std::string body = json.substr(0, json.find_last_of('}'));
+        body.erase(body.find_last_not_of(" \n") + 1);
+        std::cout << body << ",\n  \"own_bytes\": " << bytes_or_null(usage, true) << ",\n  \"shared_bytes\": " << bytes_or_null(usage, false)
+                  << "\n}\n";
         return exit_ok;
     }
     std::vector<std::vector<std::string>> rows{{"space:", m.space},         {"name:", m.name},
@@ -104,7 +142,8 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
                                                {"snapshotter:", m.snapshotter}, {"method:", m.method},
                                                {"parent:", m.parent},       {"created:", m.created},
                                                {"size_bytes:", std::to_string(m.size_bytes)}, {"message:", m.message},
-                                               {"migration_head:", m.migration_head}};
+                                               {"migration_head:", m.migration_head},
+                                               {"own_bytes:", bytes_or_dash(usage, true)}, {"shared_bytes:", bytes_or_dash(usage, false)}};
     print_table(rows);
     std::cout << "\n";
     std::vector<std::vector<std::string>> files{{"SIZE", "XXH3_128", "PATH"}};
@@ -212,10 +251,23 @@ int snapshot_verify(Context &context, const std::vector<std::string> &args) {
     return exit_failed;
 }
 
+int snapshot_gc(Context &context, const std::vector<std::string> &args) {
+    VerbSpec spec;
+    spec.usage = "dspace snapshot gc";
+    spec.description = "Frees stored blocks that no snapshot uses any more (snapshotters with a shared store, like blocks).\n"
+                       "`snapshot rm` does this by itself; gc is for a store left untidy by an interrupted command.";
+    po::variables_map vm;
+    if (!parse_verb("snapshot gc", spec, args, vm)) return exit_ok;
+    SnapshotServices services(context);
+    std::uint64_t freed = services.snapshots.collect_garbage();
+    std::cout << "freed " << freed << " bytes\n";
+    return exit_ok;
+}
+
 int run_snapshot(Context &context, const std::vector<std::string> &args) {
     static const std::map<std::string, int (*)(Context &, const std::vector<std::string> &)> sub_verbs{
         {"ls", snapshot_ls}, {"inspect", snapshot_inspect}, {"rm", snapshot_rm}, {"cp", snapshot_cp}, {"verify", snapshot_verify},
-        {"prune", snapshot_prune}};
+        {"prune", snapshot_prune}, {"gc", snapshot_gc}};
     if (!args.empty()) {
         auto it = sub_verbs.find(args.front());
         if (it != sub_verbs.end()) return it->second(context, std::vector<std::string>(args.begin() + 1, args.end()));
@@ -226,7 +278,7 @@ int run_snapshot(Context &context, const std::vector<std::string> &args) {
 } // namespace
 
 void add_snapshot_commands(std::vector<Command> &table) {
-    table.push_back({"snapshot", "take, list, inspect, copy, remove, prune or verify snapshots", run_snapshot});
+    table.push_back({"snapshot", "take, list, inspect, copy, remove, prune, verify or garbage-collect snapshots", run_snapshot});
 }
 
 } // namespace dspace::cli

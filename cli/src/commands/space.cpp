@@ -209,7 +209,9 @@ int run_simple(Context &context, const std::vector<std::string> &args, const std
     po::variables_map vm;
     if (!parse_verb(verb, spec, args, vm)) return exit_ok;
     SpaceManager spaces = open_spaces(context);
+    SnapshotService snapshots(context.host(), context.plugins(), spaces);
     return for_each_space(spaces, names, [&](const std::string &name) {
+        snapshots.recover_snapshot_leftovers(name); // e.g. finish a rollback a crash interrupted before starting on its data
         if (verb == "start") spaces.start(name);
         else if (verb == "stop") spaces.stop(name, vm.count("immediate") > 0);
         else if (verb == "pause") spaces.pause(name);

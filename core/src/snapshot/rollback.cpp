@@ -1,9 +1,12 @@
-// Rollback: the space's data replaced by a snapshot's, swapped in by renames so that a crash leaves the old or the new data.
+// Rollback: the space's data replaced by a snapshot's. Snapshotters with InPlaceRestore rewrite only what differs
+// in the live directory under a journal that the next command replays; the others build the snapshot's data beside
+// the live directory and swap it in by renames, so that a crash leaves the old or the new data.
 //
 // Inside spaces/<space>/:
 //   data.rollback-new/     the snapshot's data being built beside the live directory
 //   data.rollback-complete marker: data.rollback-new is complete (written before the live server is stopped)
 //   data.rollback-old/     the previous live data, between the two renames and until it is deleted
+//   rollback.journal       in-place rollback under way: "<snapshot>\n<stopped|running|paused>\n" (fsynced)
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/process.hpp>
@@ -11,6 +14,9 @@
 
 #include "foreign_data.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace dspace {
@@ -22,6 +28,7 @@ namespace stdfs = std::filesystem;
 constexpr const char *rollback_new = "data.rollback-new";
 constexpr const char *rollback_old = "data.rollback-old";
 constexpr const char *rollback_complete = "data.rollback-complete";
+constexpr const char *rollback_journal = "rollback.journal";
 
 bool present(const stdfs::path &path) {
     std::error_code ec;
@@ -34,7 +41,26 @@ void make_server_dir(const stdfs::path &dir, uid_t uid, gid_t gid) {
     if (::chown(dir.c_str(), uid, gid) != 0) throw Error("cannot hand " + dir.string() + " to the server's OS user");
 }
 
+const char *status_word(SpaceStatus status) {
+    return status == SpaceStatus::stopped ? "stopped" : status == SpaceStatus::paused ? "paused" : "running";
+}
+
+//! syncfs(2) on the file system holding dir.
+void sync_file_system(const stdfs::path &dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw Error("cannot open " + dir.string() + " to sync it: " + std::strerror(errno));
+    int rc = ::syncfs(fd);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0) throw Error("cannot sync the file system of " + dir.string() + ": " + std::strerror(saved), "check the disk, then run the command again");
+}
+
 } // namespace
+
+std::uint32_t SnapshotService::page_size(const SpaceState &state) {
+    if (auto *layout = plugins_.capability<sdk::PageLayout>(state.flavour)) return layout->page_size(spaces_.server(state));
+    return 8192;
+}
 
 sdk::Snapshotter &SnapshotService::restorer(const SpaceState &state, const SnapshotManifest &manifest) {
     if (manifest.flavour != state.flavour || manifest.server_version != state.version)
@@ -61,9 +87,7 @@ void SnapshotService::require_intact(const SnapshotManifest &manifest) const {
 
 void SnapshotService::restore_into(const SpaceState &state, const SnapshotManifest &manifest, const stdfs::path &dir) {
     sdk::Snapshotter &snapshotter = restorer(state, manifest);
-    sdk::RestoreJob job;
-    job.flavour = &spaces_.flavour(state);
-    job.payload_dir = store_->payload_dir(manifest.space, manifest.name).string();
+    sdk::RestoreJob job = restore_job(state, manifest);
     if (snapshotter.method() == sdk::SnapshotMethod::logical) {
         spaces_.init_data_dir(state, dir);
         spaces_.with_server_on(state, dir, [&](const sdk::Server &server) {
@@ -93,7 +117,61 @@ SpaceState SnapshotService::adopting(const SpaceState &state, const SnapshotMani
     return adopted;
 }
 
+sdk::RestoreJob SnapshotService::restore_job(const SpaceState &state, const SnapshotManifest &manifest) {
+    sdk::RestoreJob job;
+    job.flavour = &spaces_.flavour(state);
+    job.payload_dir = store_->payload_dir(manifest.space, manifest.name).string();
+    job.page_size = page_size(state);
+    job.logical_dump = plugins_.capability<sdk::LogicalDump>(state.flavour);
+    return job;
+}
+
+void SnapshotService::finish_in_place(SpaceState &state, const SnapshotManifest &manifest, sdk::InPlaceRestore &in_place,
+                                      const std::string &before) {
+    stdfs::path dir = spaces_.space_dir(state.name);
+    sdk::RestoreJob job = restore_job(state, manifest);
+    job.server = spaces_.server(state);
+    throw_if_failed(in_place.restore_in_place(host_, job));
+    sync_file_system(spaces_.data_dir(state.name));
+    fs::remove_tree(dir / rollback_journal);
+    fs::fsync_dir(dir);
+    if (before == "stopped") return;
+    spaces_.start_locked(state);
+    if (before == "paused") spaces_.freeze_locked(state);
+}
+
+void SnapshotService::rollback_in_place(SpaceState &state, const SnapshotManifest &manifest, sdk::InPlaceRestore &in_place) {
+    sdk::RestoreJob job = restore_job(state, manifest);
+    job.server = spaces_.server(state);
+    throw_if_failed(in_place.verify_restore(host_, job)); // refuses before anything is touched
+    SpaceStatus before = spaces_.status(state);
+    if (before != SpaceStatus::stopped) spaces_.stop_locked(state, true); // its state is being discarded
+    fs::write_file_atomic(spaces_.space_dir(state.name) / rollback_journal, manifest.name + "\n" + status_word(before) + "\n", 0600);
+    finish_in_place(state, manifest, in_place, status_word(before));
+}
+
+void SnapshotService::replay_rollback_journal(const std::string &space) {
+    stdfs::path journal = spaces_.space_dir(space) / rollback_journal;
+    if (!present(journal)) return;
+    std::string text = fs::read_file(journal);
+    auto newline = text.find('\n');
+    std::string snap = text.substr(0, newline);
+    std::string before = newline == std::string::npos ? "stopped" : text.substr(newline + 1, text.find('\n', newline + 1) - newline - 1);
+    SpaceState state = spaces_.load(space);
+    if (!store_->exists(space, snap))
+        throw Error("an interrupted rollback of space '" + space + "' to snapshot '" + snap + "' cannot be finished: the snapshot is gone",
+                    "its data is half restored: remove it with `dspace rm " + space + "` (the journal is " + journal.string() + ")");
+    SnapshotManifest manifest = store_->read(space, snap);
+    auto *in_place = plugins_.capability<sdk::InPlaceRestore>(manifest.snapshotter);
+    if (!in_place)
+        throw Error("an interrupted rollback of space '" + space + "' needs the '" + manifest.snapshotter + "' snapshotter, which is not loaded",
+                    "install that plugin (`dspace plugins` lists what is loaded), then run the command again");
+    if (spaces_.status(state) != SpaceStatus::stopped) spaces_.stop_locked(state, true);
+    finish_in_place(state, manifest, *in_place, before);
+}
+
 void SnapshotService::recover_data_leftovers(const std::string &space) {
+    replay_rollback_journal(space);
     stdfs::path dir = spaces_.space_dir(space);
     stdfs::path data = spaces_.data_dir(space);
     bool complete = present(dir / rollback_complete);
@@ -113,6 +191,8 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     SpaceState state = spaces_.load(space);
     SnapshotManifest manifest = store_->read(space, snap);
     require_intact(manifest); // before the server is stopped or any data is moved
+    if (auto *in_place = plugins_.capability<sdk::InPlaceRestore>(restorer(state, manifest).name()))
+        return rollback_in_place(state, manifest, *in_place);
     stdfs::path dir = spaces_.space_dir(space);
     stdfs::path data = spaces_.data_dir(space);
     try {

@@ -99,7 +99,7 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
     FileLock lock = spaces_.lock(options.space);
     SpaceState state = spaces_.load(options.space);
     std::string snapshotter_name = options.snapshotter;
-    if (snapshotter_name.empty()) snapshotter_name = host_.config().get("snapshots.default_snapshotter").value_or("rsync");
+    if (snapshotter_name.empty()) snapshotter_name = host_.config().get("snapshots.default_snapshotter").value_or("blocks");
     sdk::Snapshotter &snapshotter = plugins_.snapshotter(snapshotter_name);
     if (store_->exists(state.name, options.name) && !options.force)
         throw Error("snapshot '" + options.name + "' of space '" + state.name + "' already exists",
@@ -122,6 +122,8 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
 
     sdk::SnapshotJob job;
     job.flavour = &spaces_.flavour(state);
+    job.page_size = page_size(state);
+    job.logical_dump = plugins_.capability<sdk::LogicalDump>(state.flavour);
     if (const SnapshotManifest *previous = latest(existing, snapshotter.name(), options.name))
         job.previous_payload_dir = store_->payload_dir(state.name, previous->name).string();
 
@@ -146,9 +148,14 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
 
 void SnapshotService::remove(const std::string &space, const std::vector<std::string> &snaps) {
     recover_snapshot_leftovers(space);
+    bool shared = false;
     under_lock_if_exists(spaces_, space, [&] {
-        for (const auto &snap : snaps) store_->remove(space, snap);
+        for (const auto &snap : snaps) {
+            if (store_->exists(space, snap) && plugins_.capability<sdk::SharedStore>(store_->read(space, snap).snapshotter)) shared = true;
+            store_->remove(space, snap);
+        }
     });
+    if (shared) collect_garbage(); // blocks only the removed snapshots used
 }
 
 void SnapshotService::copy_snapshot(const std::string &space, const std::string &snap, const std::string &new_snap,
@@ -172,9 +179,15 @@ void SnapshotService::copy_snapshot(const std::string &space, const std::string 
 std::vector<StoreProblem> SnapshotService::verify(const std::string &space, bool repair) {
     std::vector<StoreProblem> problems;
     under_lock_if_exists(spaces_, space, [&] { problems = store_->verify(space, false); });
+    std::vector<StoreProblem> damaged = verify_shared(space);
+    problems.insert(problems.end(), damaged.begin(), damaged.end());
     if (!repair) return problems;
     recover_snapshot_leftovers(space);
-    under_lock_if_exists(spaces_, space, [&] { store_->verify(space, true); });
+    under_lock_if_exists(spaces_, space, [&] {
+        store_->verify(space, true);
+        for (const auto &p : damaged)
+            if (store_->exists(p.space, p.name)) store_->remove(p.space, p.name);
+    });
     return problems;
 }
 

@@ -9,6 +9,8 @@
 #include <dspace/core/snapshot_store.hpp>
 #include <dspace/core/space.hpp>
 
+#include <dspace/sdk/snapshotter_capabilities.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -69,9 +71,28 @@ public:
     //! Problems in the store (every space when space is empty); with repair, leftovers are recovered and bad entries removed.
     std::vector<StoreProblem> verify(const std::string &space, bool repair);
 
+    //! Frees stored data no snapshot uses, for every snapshotter with a SharedStore; returns bytes freed.
+    std::uint64_t collect_garbage();
+    //! What snapshot m occupies in its snapshotter's shared store, or nothing when its snapshotter has none.
+    std::optional<sdk::StoreUsage> usage(const SnapshotManifest &m);
+
 private:
     //! Rollback leftovers of one space, its lock held.
     void recover_data_leftovers(const std::string &space);
+    //! Finishes an in-place rollback whose journal a crash left behind, its lock held.
+    void replay_rollback_journal(const std::string &space);
+    //! Rollback by a snapshotter's InPlaceRestore: verify, stop, journal, restore in place, start.
+    void rollback_in_place(SpaceState &state, const SnapshotManifest &manifest, sdk::InPlaceRestore &in_place);
+    //! The journaled part of an in-place rollback: restore, sync, drop the journal, bring the server back to before.
+    void finish_in_place(SpaceState &state, const SnapshotManifest &manifest, sdk::InPlaceRestore &in_place, const std::string &before);
+    //! A RestoreJob for a snapshot of state (server left empty).
+    sdk::RestoreJob restore_job(const SpaceState &state, const SnapshotManifest &manifest);
+    //! The flavour's page size (PageLayout), else 8192.
+    std::uint32_t page_size(const SpaceState &state);
+    //! Payload directories of every published snapshot by snapshotter.
+    std::vector<std::string> live_payload_dirs(const std::string &snapshotter);
+    //! Damage the shared stores find in the snapshots of space (every space when empty).
+    std::vector<StoreProblem> verify_shared(const std::string &space);
     //! Fills dir (missing or empty) with the data of a snapshot, for a server of state, owned by its OS user.
     void restore_into(const SpaceState &state, const SnapshotManifest &manifest, const std::filesystem::path &dir);
     //! state as it is after restoring manifest's data: a physical snapshot brings its own database name.

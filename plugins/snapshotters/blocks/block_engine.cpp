@@ -1,0 +1,446 @@
+// Snapshot, restore, in-place rollback, verification, usage and garbage collection over the block store.
+#include "block_engine.hpp"
+
+#include "block_list.hpp"
+#include "pack_store.hpp"
+#include "sync_state.hpp"
+#include "tree_scan.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dspace::blocks {
+
+namespace {
+
+constexpr std::size_t chunk_bytes = 1 << 20;
+
+std::string list_path(const std::string &payload_dir) { return payload_dir + "/" + block_list_name; }
+
+std::uint32_t permission_bits(const struct stat &st) { return std::uint32_t(st.st_mode & 07777); }
+
+struct timespec to_timespec(std::int64_t ns) {
+    struct timespec ts {};
+    ts.tv_sec = ns / 1000000000;
+    ts.tv_nsec = ns % 1000000000;
+    return ts;
+}
+
+//! Sets mtime (atime = mtime) of path without following a symlink.
+void set_mtime(const std::string &path, std::int64_t mtime_ns) {
+    struct timespec times[2] = {to_timespec(mtime_ns), to_timespec(mtime_ns)};
+    if (::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) throw_errno("cannot set the times of " + path);
+}
+
+std::string read_link(const std::string &path) {
+    std::string target(4096, '\0');
+    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0) throw_errno("cannot read the symbolic link " + path);
+    target.resize(std::size_t(n));
+    return target;
+}
+
+//! Block size times a whole number of blocks close to 1 MiB.
+std::size_t chunk_for(std::uint32_t page_size) { return std::max<std::size_t>(1, chunk_bytes / page_size) * page_size; }
+
+//! Removes path and everything below it, never following symlinks.
+void remove_tree(const std::string &path) {
+    struct stat st {};
+    if (!lstat_if_exists(path, st)) return;
+    if (S_ISDIR(st.st_mode)) {
+        auto entries = scan_tree(path); // sorted: a directory before its children, so delete in reverse
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+            std::string full = path + "/" + it->path;
+            if ((S_ISDIR(it->st.st_mode) ? ::rmdir(full.c_str()) : ::unlink(full.c_str())) != 0 && errno != ENOENT)
+                throw_errno("cannot remove " + full);
+        }
+        if (::rmdir(path.c_str()) != 0) throw_errno("cannot remove " + path);
+    } else if (::unlink(path.c_str()) != 0) throw_errno("cannot remove " + path);
+}
+
+//! The owner new entries of the data directory get (its own), when dspace may give files away.
+struct Owner {
+    bool change = false;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    explicit Owner(const std::string &data_dir) {
+        struct stat st {};
+        if (::lstat(data_dir.c_str(), &st) != 0) throw_errno("cannot examine " + data_dir);
+        change = ::geteuid() == 0 && (st.st_uid != 0 || st.st_gid != 0);
+        uid = st.st_uid;
+        gid = st.st_gid;
+    }
+    void apply(const std::string &path) const {
+        if (change && ::lchown(path.c_str(), uid, gid) != 0) throw_errno("cannot hand " + path + " to the server's OS user");
+    }
+};
+
+//! Hashes one file block by block into the list, storing new blocks; parent's blocks (same path) spare SHA-256
+//! of blocks whose quick hash is unchanged.
+QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
+                    std::uint64_t parent_blocks, std::uint32_t page_size, std::vector<unsigned char> &buffer, sdk::Progress &progress,
+                    std::uint64_t &done, struct stat &st) {
+    Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW);
+    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
+    entry.size = std::uint64_t(st.st_size);
+    entry.mtime_ns = to_ns(st.st_mtim);
+    entry.mode = permission_bits(st);
+    list.begin(entry);
+    std::uint64_t count = blocks_of(entry.size, page_size);
+    buffer.resize(chunk_for(page_size));
+    for (std::uint64_t first = 0; first < count;) {
+        std::uint64_t offset = first * page_size;
+        std::size_t want = std::size_t(std::min<std::uint64_t>(buffer.size(), entry.size - offset));
+        if (pread_some(fd.get(), buffer.data(), want, offset, full) != want)
+            throw BlockError(full + " shrank while it was being snapshotted", "stop the server (or use --online) and snapshot again");
+        for (std::size_t at = 0; at < want; at += page_size, ++first) {
+            std::uint32_t length = block_length(entry.size, page_size, first);
+            const unsigned char *data = buffer.data() + at;
+            std::optional<BlockRecord> previous;
+            if (parent && first < parent_blocks) previous = parent->block();
+            BlockRecord record;
+            if (!all_zero(data, length)) {
+                record.hole = false;
+                record.quick = quick_hash(data, length);
+                record.id = previous && !previous->hole && previous->quick == record.quick ? previous->id : sha256(data, length);
+                pack.put(record.id, data, length);
+            }
+            list.block(record);
+        }
+        done += want;
+        progress.advance(done);
+    }
+    return list.end();
+}
+
+} // namespace
+
+void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
+    BlockStore store(job.store_root, BlockStore::Access::shared);
+    auto pack = store.writer();
+    std::optional<BlockListReader> parent;
+    std::int64_t trusted_before = 0;
+    if (!job.previous_payload_dir.empty()) {
+        struct stat st {};
+        if (lstat_if_exists(list_path(job.previous_payload_dir), st)) {
+            parent.emplace(list_path(job.previous_payload_dir));
+            if (parent->header().page_size != job.page_size) parent.reset();
+            else if (!parent->header().boot_id.empty() && parent->header().boot_id == boot_id())
+                trusted_before = parent->header().created_ns - racy_margin_ns;
+        }
+    }
+    ListHeader header{job.page_size, now_ns(), boot_id()};
+    BlockListWriter list(list_path(job.payload_dir), header);
+    StateWriter state(job.data_dir);
+    ListEntry previous;
+    bool have_previous = parent && parent->next(previous);
+    std::vector<unsigned char> buffer;
+    auto entries = scan_tree(job.data_dir);
+    std::uint64_t total = 0, done = 0;
+    for (const auto &e : entries)
+        if (S_ISREG(e.st.st_mode)) total += std::uint64_t(e.st.st_size);
+    sdk::ProgressTask task(progress, "hashing changed files", total);
+    for (const auto &live : entries) {
+        while (have_previous && previous.path < live.path) have_previous = parent->next(previous);
+        bool same_path = have_previous && previous.path == live.path && previous.type == 'F';
+        ListEntry entry;
+        entry.type = entry_type(live.st);
+        entry.path = live.path;
+        entry.mode = permission_bits(live.st);
+        entry.mtime_ns = to_ns(live.st.st_mtim);
+        std::string full = job.data_dir + "/" + live.path;
+        if (entry.type == 'D') {
+            list.begin(entry);
+            (void)list.end();
+            continue;
+        }
+        if (entry.type == 'L') {
+            entry.target = read_link(full);
+            list.begin(entry);
+            (void)list.end();
+            continue;
+        }
+        entry.size = std::uint64_t(live.st.st_size);
+        QuickHash digest;
+        struct stat st = live.st;
+        if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
+            previous.mode == entry.mode) {
+            list.begin(entry);
+            for (std::uint64_t i = 0; i < previous.block_count; ++i) list.block(parent->block());
+            digest = list.end();
+            done += entry.size;
+            progress.advance(done);
+        } else {
+            digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
+                               job.page_size, buffer, progress, done, st);
+        }
+        state.add(live.path, st, digest);
+    }
+    list.finish(false);
+    pack->commit(); // one syncfs: the new blocks, their index and this block list
+    state.commit();
+}
+
+void restore_new(const EngineJob &job, sdk::Progress &progress) { sync_in_place(job, true, progress); }
+
+namespace {
+
+//! Between the last write the check saw and a write it did not see, the file's mtime changes as long as the check
+//! began this long after that last write (file time stamps advance by clock ticks of at most 10 ms).
+constexpr std::int64_t write_tick_margin_ns = 50'000'000;
+
+//! Makes length bytes at position zeros, as a hole where the file system can.
+void punch(int fd, std::uint64_t position, std::uint64_t length, std::vector<unsigned char> &scratch, const std::string &what) {
+    if (length == 0) return;
+    if (::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(position), off_t(length)) == 0) return;
+    scratch.assign(std::size_t(length), 0);
+    pwrite_all(fd, scratch.data(), std::size_t(length), position, what);
+}
+
+//! One pass of sync_in_place over a file: compares live blocks with the list's, reads (and checks) the stored
+//! blocks that differ, and writes them when applying.
+void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &list, BlockStore &store, bool apply, bool exists,
+               const Owner &owner, StateWriter *state, RestorePlan *plan, std::vector<unsigned char> &live, std::vector<unsigned char> &stored) {
+    std::string full = job.data_dir + "/" + entry.path;
+    Fd fd;
+    std::uint64_t live_size = 0;
+    if (apply) {
+        fd = open_checked(full, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+        if (!exists) owner.apply(full);
+    } else if (exists) {
+        int raw = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (raw < 0 && errno != ENOENT) throw_errno("cannot open " + full);
+        fd = Fd(raw);
+    }
+    struct stat st {};
+    std::int64_t opened_ns = now_ns();
+    if (fd.get() >= 0) {
+        if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
+        live_size = std::uint64_t(st.st_size);
+    }
+    std::uint32_t page = job.page_size;
+    CheckedFile *checked = nullptr; // the check's record: filled by the check, followed by apply
+    bool follow_check = false;
+    if (plan && fd.get() >= 0) {
+        if (!apply && to_ns(st.st_mtim) < opened_ns - write_tick_margin_ns) {
+            checked = &plan->files[entry.path];
+            *checked = CheckedFile{std::uint64_t(st.st_size), std::uint64_t(st.st_ino), to_ns(st.st_mtim), to_ns(st.st_ctim), {}};
+        } else if (apply) {
+            auto it = plan->files.find(entry.path);
+            follow_check = it != plan->files.end() && it->second.size == std::uint64_t(st.st_size) && it->second.inode == std::uint64_t(st.st_ino) &&
+                           it->second.mtime_ns == to_ns(st.st_mtim) && it->second.ctime_ns == to_ns(st.st_ctim);
+            if (follow_check) checked = &it->second;
+        }
+    }
+    if (follow_check) {
+        std::size_t next = 0; // differing is in increasing order
+        for (std::uint64_t index = 0; index < entry.block_count; ++index) {
+            BlockRecord record = list.block();
+            if (next >= checked->differing.size() || checked->differing[next] != index) continue;
+            ++next;
+            std::uint32_t length = block_length(entry.size, page, index);
+            std::uint64_t position = index * page;
+            if (record.hole) punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), live, full);
+            else {
+                store.read_verified(record.id, length, stored);
+                pwrite_all(fd.get(), stored.data(), length, position, full);
+            }
+        }
+    }
+    if (!follow_check) live.resize(chunk_for(page));
+    for (std::uint64_t first = 0; !follow_check && first < entry.block_count;) {
+        std::uint64_t offset = first * page;
+        std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
+        std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
+        std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
+        for (std::uint64_t n = 0; n < chunk_blocks && first < entry.block_count; ++n, ++first) {
+            std::uint32_t length = block_length(entry.size, page, first);
+            std::size_t at = std::size_t(n) * page;
+            std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
+            BlockRecord record = list.block();
+            std::uint64_t position = first * page;
+            if (record.hole) {
+                if (live_length == 0 || all_zero(live.data() + at, live_length)) continue;
+                if (checked) checked->differing.push_back(first);
+                if (apply) punch(fd.get(), position, live_length, stored, full);
+                continue;
+            }
+            if (live_length >= length && quick_hash(live.data() + at, length) == record.quick) continue;
+            if (checked) checked->differing.push_back(first);
+            store.read_verified(record.id, length, stored);
+            if (apply) pwrite_all(fd.get(), stored.data(), length, position, full);
+        }
+    }
+    if (!apply) return;
+    if (live_size != entry.size && ::ftruncate(fd.get(), off_t(entry.size)) != 0) throw_errno("cannot resize " + full);
+    if (permission_bits(st) != entry.mode && ::fchmod(fd.get(), entry.mode) != 0) throw_errno("cannot set the mode of " + full);
+    struct timespec times[2] = {to_timespec(entry.mtime_ns), to_timespec(entry.mtime_ns)};
+    if (::futimens(fd.get(), times) != 0) throw_errno("cannot set the times of " + full);
+    if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
+    if (state) state->add(entry.path, st, entry.digest);
+}
+
+} // namespace
+
+void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progress, RestorePlan *plan) {
+    BlockListReader list(list_path(requested.payload_dir));
+    EngineJob job = requested;
+    job.page_size = list.header().page_size; // the snapshot's blocks, whatever the flavour says today
+    BlockStore store(job.store_root, BlockStore::Access::shared);
+    auto known = load_state(job.data_dir);
+    if (apply) forget_state(job.data_dir);
+    if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
+        if (apply) plan = nullptr; // a check of something else: not followed
+        else *plan = RestorePlan{job.data_dir, job.payload_dir, {}};
+    }
+    std::optional<StateWriter> state;
+    if (apply) state.emplace(job.data_dir);
+    Owner owner(job.data_dir);
+    auto live = scan_tree(job.data_dir);
+    std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
+    std::vector<std::uint32_t> dir_modes;
+    std::vector<unsigned char> live_buffer, stored_buffer;
+    std::string removed_prefix;
+    std::size_t l = 0;
+    ListEntry entry;
+    sdk::ProgressTask task(progress, apply ? "restoring changed blocks" : "checking the blocks to restore", 0);
+    auto remove_live = [&](const LiveEntry &gone) {
+        if (apply) remove_tree(job.data_dir + "/" + gone.path);
+        if (S_ISDIR(gone.st.st_mode)) removed_prefix = gone.path + "/";
+    };
+    auto skip_removed = [&] {
+        while (l < live.size() && !removed_prefix.empty() && live[l].path.compare(0, removed_prefix.size(), removed_prefix) == 0) ++l;
+    };
+    while (list.next(entry)) {
+        skip_removed();
+        while (l < live.size() && live[l].path < entry.path) {
+            remove_live(live[l++]);
+            skip_removed();
+        }
+        const LiveEntry *match = l < live.size() && live[l].path == entry.path ? &live[l] : nullptr;
+        if (match) ++l;
+        if (match && entry_type(match->st) != entry.type) {
+            remove_live(*match);
+            match = nullptr;
+        }
+        std::string full = job.data_dir + "/" + entry.path;
+        if (entry.type == 'D') {
+            if (!match && apply) {
+                if (::mkdir(full.c_str(), 0700) != 0) throw_errno("cannot create " + full);
+                owner.apply(full);
+            }
+            dirs.emplace_back(full, entry.mtime_ns);
+            dir_modes.push_back(entry.mode);
+        } else if (entry.type == 'L') {
+            if (!apply) continue;
+            if (match && read_link(full) == entry.target) continue;
+            if (match && ::unlink(full.c_str()) != 0) throw_errno("cannot remove " + full);
+            if (::symlink(entry.target.c_str(), full.c_str()) != 0) throw_errno("cannot create the symbolic link " + full);
+            owner.apply(full);
+            set_mtime(full, entry.mtime_ns);
+        } else {
+            bool trusted = false;
+            if (match && known) {
+                auto it = known->find(entry.path);
+                trusted = it != known->end() && unchanged(it->second, match->st) && it->second.digest == entry.digest &&
+                          permission_bits(match->st) == entry.mode && to_ns(match->st.st_mtim) == entry.mtime_ns;
+            }
+            if (trusted) {
+                if (state) state->add(entry.path, match->st, entry.digest);
+                continue;
+            }
+            sync_file(job, entry, list, store, apply, match != nullptr, owner, state ? &*state : nullptr, plan, live_buffer, stored_buffer);
+        }
+    }
+    for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);
+    if (!apply) return;
+    for (std::size_t i = dirs.size(); i-- > 0;) {
+        if (::chmod(dirs[i].first.c_str(), dir_modes[i]) != 0) throw_errno("cannot set the mode of " + dirs[i].first);
+        set_mtime(dirs[i].first, dirs[i].second);
+    }
+    syncfs_path(job.data_dir);
+    state->commit();
+}
+
+void verify_payload(const std::string &store_root, const std::string &payload_dir) {
+    BlockStore store(store_root, BlockStore::Access::shared);
+    BlockListReader list(list_path(payload_dir));
+    ListEntry entry;
+    std::vector<unsigned char> buffer;
+    while (list.next(entry)) {
+        for (std::uint64_t i = 0; i < entry.block_count; ++i) {
+            BlockRecord record = list.block();
+            if (record.hole) continue;
+            std::uint32_t length = block_length(entry.size, list.header().page_size, i);
+            try {
+                store.read_verified(record.id, length, buffer);
+            } catch (const BlockError &e) {
+                throw BlockError("file " + entry.path + " of the snapshot is damaged: " + e.what(), e.hint());
+            }
+            if (quick_hash(buffer.data(), length) != record.quick)
+                throw BlockError("block " + std::to_string(i) + " of file " + entry.path + " does not match its recorded hash",
+                                 "the snapshot's block list is damaged: remove the snapshot");
+        }
+    }
+}
+
+namespace {
+
+//! Calls fn(id, length) for every stored block the payload uses.
+template <typename Fn>
+void for_each_block(const std::string &payload_dir, Fn fn) {
+    BlockListReader list(list_path(payload_dir));
+    ListEntry entry;
+    while (list.next(entry))
+        for (std::uint64_t i = 0; i < entry.block_count; ++i) {
+            BlockRecord record = list.block();
+            if (!record.hole) fn(record.id, block_length(entry.size, list.header().page_size, i));
+        }
+}
+
+} // namespace
+
+std::uint64_t collect_garbage(const std::string &store_root, const std::vector<std::string> &live_payload_dirs) {
+    std::vector<BlockId> live;
+    for (const auto &dir : live_payload_dirs) {
+        try {
+            for_each_block(dir, [&](const BlockId &id, std::uint32_t) { live.push_back(id); });
+        } catch (const BlockError &e) {
+            throw BlockError(std::string("cannot tell which blocks snapshot ") + dir + " uses, so nothing was collected: " + e.what(),
+                             "run `dspace snapshot verify --repair`, then collect again");
+        }
+        std::sort(live.begin(), live.end());
+        live.erase(std::unique(live.begin(), live.end()), live.end());
+    }
+    BlockStore store(store_root, BlockStore::Access::exclusive);
+    return store.collect(live);
+}
+
+std::pair<std::uint64_t, std::uint64_t> store_usage(const std::string &store_root, const std::string &payload_dir,
+                                                    const std::vector<std::string> &live_payload_dirs) {
+    (void)store_root;
+    std::vector<std::pair<BlockId, std::uint32_t>> own;
+    for_each_block(payload_dir, [&](const BlockId &id, std::uint32_t length) { own.emplace_back(id, length); });
+    std::sort(own.begin(), own.end());
+    own.erase(std::unique(own.begin(), own.end(), [](const auto &a, const auto &b) { return a.first == b.first; }), own.end());
+    std::vector<bool> shared(own.size());
+    struct stat self {};
+    bool have_self = ::stat(payload_dir.c_str(), &self) == 0;
+    for (const auto &dir : live_payload_dirs) {
+        struct stat other {};
+        if (have_self && ::stat(dir.c_str(), &other) == 0 && other.st_dev == self.st_dev && other.st_ino == self.st_ino) continue;
+        for_each_block(dir, [&](const BlockId &id, std::uint32_t) {
+            auto it = std::lower_bound(own.begin(), own.end(), id, [](const auto &a, const BlockId &b) { return a.first < b; });
+            if (it != own.end() && it->first == id) shared[std::size_t(it - own.begin())] = true;
+        });
+    }
+    std::pair<std::uint64_t, std::uint64_t> usage{0, 0};
+    for (std::size_t i = 0; i < own.size(); ++i) (shared[i] ? usage.second : usage.first) += own[i].second;
+    return usage;
+}
+
+} // namespace dspace::blocks

@@ -1,0 +1,109 @@
+// The blocks snapshotter: files split into page-sized blocks, each stored once under its SHA-256 in a store
+// shared by every snapshot of $DSPACE_HOME; a snapshot is a block list. Rollback rewrites only what differs.
+#include "block_engine.hpp"
+#include "file_io.hpp"
+
+#include <dspace/sdk/plugin.hpp>
+#include <dspace/sdk/snapshotter_capabilities.hpp>
+
+#include <functional>
+
+namespace sdk = dspace::sdk;
+namespace blocks = dspace::blocks;
+
+namespace {
+
+//! Runs fn, turning a BlockError (or any exception) into a failed Status that says what was being done.
+sdk::Status guarded(const std::string &what, const std::function<void()> &fn) {
+    try {
+        fn();
+        return {};
+    } catch (const blocks::BlockError &e) {
+        return sdk::Status::failure(what + " failed: " + e.what(), e.hint());
+    } catch (const std::exception &e) {
+        return sdk::Status::failure(what + " failed: " + e.what());
+    }
+}
+
+class BlocksSnapshotter final : public sdk::Snapshotter, public sdk::InPlaceRestore, public sdk::SharedStore {
+public:
+    std::string name() const override { return "blocks"; }
+    std::string description() const override {
+        return "physical; page-sized blocks stored once (SHA-256) and shared by all snapshots; rollback rewrites only what changed";
+    }
+    std::vector<sdk::ToolProbe> probe(sdk::Host &) override { return {}; }
+    sdk::SnapshotMethod method() const override { return sdk::SnapshotMethod::physical; }
+
+    sdk::Status snapshot(sdk::Host &host, const sdk::SnapshotJob &job) override {
+        blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
+        engine.previous_payload_dir = job.previous_payload_dir;
+        return guarded("the snapshot of space '" + job.server.space + "'", [&] { blocks::take_snapshot(engine, host.progress()); });
+    }
+
+    sdk::Status restore(sdk::Host &host, const sdk::RestoreJob &job) override {
+        return guarded("the restore into space '" + job.server.space + "'",
+                       [&] { blocks::restore_new(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), host.progress()); });
+    }
+
+    sdk::Status verify_restore(sdk::Host &host, const sdk::RestoreJob &job) override {
+        return guarded("checking the snapshot's blocks before rolling back space '" + job.server.space + "'", [&] {
+            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), false, host.progress(), &plan_);
+        });
+    }
+
+    sdk::Status restore_in_place(sdk::Host &host, const sdk::RestoreJob &job) override {
+        return guarded("rolling back space '" + job.server.space + "' in place", [&] {
+            blocks::RestorePlan plan = std::move(plan_); // followed once, by the rollback right after its check
+            plan_ = {};
+            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), true, host.progress(), &plan);
+        });
+    }
+
+    sdk::Status verify_payload(sdk::Host &host, std::string_view payload_dir) override {
+        return guarded("checking snapshot blocks", [&] { blocks::verify_payload(store_root(host), std::string(payload_dir)); });
+    }
+
+    sdk::Result<std::uint64_t> collect_garbage(sdk::Host &host, const std::vector<std::string> &live_payload_dirs) override {
+        std::uint64_t freed = 0;
+        auto status = guarded("collecting unused blocks", [&] { freed = blocks::collect_garbage(store_root(host), live_payload_dirs); });
+        if (!status.ok()) return status;
+        return freed;
+    }
+
+    sdk::Result<sdk::StoreUsage> usage(sdk::Host &host, std::string_view payload_dir, const std::vector<std::string> &live_payload_dirs) override {
+        sdk::StoreUsage usage;
+        auto status = guarded("measuring a snapshot's blocks", [&] {
+            auto [own, shared] = blocks::store_usage(store_root(host), std::string(payload_dir), live_payload_dirs);
+            usage.own_bytes = own;
+            usage.shared_bytes = shared;
+        });
+        if (!status.ok()) return status;
+        return usage;
+    }
+
+private:
+    blocks::RestorePlan plan_; //!< what the last verify_restore found, for the restore_in_place that follows it
+
+    static std::string store_root(sdk::Host &host) { return host.home_dir() + "/blocks"; }
+
+    static blocks::EngineJob make_job(sdk::Host &host, const std::string &data_dir, const std::string &payload_dir, std::uint32_t page_size) {
+        blocks::EngineJob job;
+        job.store_root = store_root(host);
+        job.data_dir = data_dir;
+        job.payload_dir = payload_dir;
+        job.page_size = page_size == 0 ? 8192 : page_size;
+        return job;
+    }
+};
+
+void register_blocks(sdk::Registrar &registrar) {
+    auto snapshotter = std::make_unique<BlocksSnapshotter>();
+    BlocksSnapshotter &self = *snapshotter;
+    registrar.add_snapshotter(std::move(snapshotter));
+    registrar.provide<sdk::InPlaceRestore>("blocks", self);
+    registrar.provide<sdk::SharedStore>("blocks", self);
+}
+
+} // namespace
+
+DSPACE_PLUGIN(blocks, "0.1.0", DSPACE_KIND_SNAPSHOTTER, register_blocks)

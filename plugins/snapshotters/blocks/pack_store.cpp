@@ -1,0 +1,287 @@
+// The block store: pack files, their indexes, lookups, and garbage collection.
+#include "pack_store.hpp"
+
+#include "record_io.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <random>
+#include <set>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace dspace::blocks {
+
+namespace {
+
+constexpr char index_magic[8] = {'D', 'S', 'B', 'I', 'D', 'X', '0', '1'};
+constexpr std::size_t header_size = 16, entry_size = 44;
+
+std::string random_name() {
+    std::random_device device;
+    std::mt19937_64 generator((std::uint64_t(device()) << 32) ^ device() ^ std::uint64_t(now_ns()));
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    std::uint64_t value = generator();
+    for (int i = 0; i < 16; ++i, value >>= 4) out += digits[value & 15];
+    return out;
+}
+
+void make_dir(const std::string &path) {
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) throw_errno("cannot create " + path);
+}
+
+std::vector<std::string> list_dir(const std::string &path) {
+    std::vector<std::string> names;
+    DIR *dir = ::opendir(path.c_str());
+    if (!dir) throw_errno("cannot list " + path);
+    while (dirent *entry = ::readdir(dir)) {
+        std::string name = entry->d_name;
+        if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool ends_with(const std::string &text, const std::string &suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+IndexEntry decode_entry(const unsigned char *raw) {
+    IndexEntry entry;
+    std::memcpy(entry.id.data(), raw, 32);
+    for (int i = 0; i < 8; ++i) entry.offset |= std::uint64_t(raw[32 + i]) << (8 * i);
+    for (int i = 0; i < 4; ++i) entry.length |= std::uint32_t(raw[40 + i]) << (8 * i);
+    return entry;
+}
+
+BlockError damaged_index(const std::string &path, const std::string &why) {
+    return BlockError("pack index " + path + " is damaged: " + why, "run `dspace snapshot verify` to see which snapshots are affected");
+}
+
+} // namespace
+
+void write_pack_index(const std::string &path, std::vector<IndexEntry> entries) {
+    std::sort(entries.begin(), entries.end(), [](const IndexEntry &a, const IndexEntry &b) { return a.id < b.id; });
+    RecordWriter out(path);
+    out.bytes(index_magic, sizeof index_magic);
+    out.integer<std::uint64_t>(entries.size());
+    for (const auto &entry : entries) {
+        out.bytes(entry.id.data(), entry.id.size());
+        out.integer<std::uint64_t>(entry.offset);
+        out.integer<std::uint32_t>(entry.length);
+    }
+    out.finish(false);
+}
+
+std::vector<IndexEntry> read_pack_index(const std::string &path) {
+    RecordReader in(path);
+    char magic[8];
+    in.bytes(magic, sizeof magic);
+    if (std::memcmp(magic, index_magic, sizeof magic) != 0) throw damaged_index(path, "wrong signature");
+    auto count = in.integer<std::uint64_t>();
+    std::vector<IndexEntry> entries;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        unsigned char raw[entry_size];
+        in.bytes(raw, sizeof raw);
+        entries.push_back(decode_entry(raw));
+        if (i > 0 && !(entries[i - 1].id < entries[i].id)) throw damaged_index(path, "entries out of order");
+    }
+    if (!in.at_end()) throw damaged_index(path, "bytes after the last entry");
+    return entries;
+}
+
+//! One pack: its data file and its memory-mapped index.
+struct BlockStore::Pack {
+    std::string name;
+    Fd data;
+    void *map = nullptr;
+    std::size_t map_size = 0;
+    std::uint64_t count = 0;
+    ~Pack() {
+        if (map) ::munmap(map, map_size);
+    }
+    const unsigned char *entry(std::uint64_t i) const { return static_cast<const unsigned char *>(map) + header_size + i * entry_size; }
+    std::optional<IndexEntry> find(const BlockId &id) const {
+        std::uint64_t low = 0, high = count;
+        while (low < high) {
+            std::uint64_t mid = (low + high) / 2;
+            int order = std::memcmp(entry(mid), id.data(), 32);
+            if (order == 0) return decode_entry(entry(mid));
+            if (order < 0) low = mid + 1;
+            else high = mid;
+        }
+        return std::nullopt;
+    }
+};
+
+BlockStore::BlockStore(const std::string &root, Access access) : root_(root), packs_dir_(root + "/packs") {
+    make_dir(root_);
+    make_dir(packs_dir_);
+    lock_ = open_checked(root_ + "/lock", O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+    int operation = access == Access::exclusive ? LOCK_EX : LOCK_SH;
+    while (::flock(lock_.get(), operation) != 0)
+        if (errno != EINTR) throw_errno("cannot lock the block store " + root_);
+    load();
+}
+
+BlockStore::~BlockStore() = default;
+
+void BlockStore::load() {
+    packs_.clear();
+    for (const auto &name : list_dir(packs_dir_)) {
+        if (!ends_with(name, ".idx")) continue;
+        auto pack = std::make_unique<Pack>();
+        pack->name = name.substr(0, name.size() - 4);
+        std::string index_path = packs_dir_ + "/" + name;
+        Fd index = open_checked(index_path, O_RDONLY | O_NOFOLLOW);
+        struct stat st {};
+        if (::fstat(index.get(), &st) != 0) throw_errno("cannot examine " + index_path);
+        if (std::size_t(st.st_size) < header_size) throw damaged_index(index_path, "too short");
+        pack->map_size = std::size_t(st.st_size);
+        pack->map = ::mmap(nullptr, pack->map_size, PROT_READ, MAP_SHARED, index.get(), 0);
+        if (pack->map == MAP_FAILED) {
+            pack->map = nullptr;
+            throw_errno("cannot map " + index_path);
+        }
+        if (std::memcmp(pack->map, index_magic, sizeof index_magic) != 0) throw damaged_index(index_path, "wrong signature");
+        const auto *raw = static_cast<const unsigned char *>(pack->map);
+        for (int i = 0; i < 8; ++i) pack->count |= std::uint64_t(raw[8 + i]) << (8 * i);
+        if (header_size + pack->count * entry_size != pack->map_size) throw damaged_index(index_path, "its size does not match its entry count");
+        pack->data = open_checked(packs_dir_ + "/" + pack->name + ".pack", O_RDONLY | O_NOFOLLOW);
+        packs_.push_back(std::move(pack));
+    }
+}
+
+std::optional<BlockLocation> BlockStore::find(const BlockId &id) const {
+    for (std::size_t i = 0; i < packs_.size(); ++i)
+        if (auto entry = packs_[i]->find(id)) return BlockLocation{i, entry->offset, entry->length};
+    return std::nullopt;
+}
+
+void BlockStore::read_verified(const BlockId &id, std::uint32_t length, std::vector<unsigned char> &out) const {
+    auto location = find(id);
+    if (!location)
+        throw BlockError("block " + to_hex(id) + " is missing from the block store " + root_,
+                         "the snapshot is damaged: run `dspace snapshot verify`, and roll back to another snapshot");
+    if (location->length != length)
+        throw BlockError("block " + to_hex(id) + " has length " + std::to_string(location->length) + " in the store, not " + std::to_string(length),
+                         "the snapshot is damaged: run `dspace snapshot verify`");
+    out.resize(length);
+    const Pack &pack = *packs_[location->pack];
+    std::string what = packs_dir_ + "/" + pack.name + ".pack";
+    if (pread_some(pack.data.get(), out.data(), length, location->offset, what) != length || sha256(out.data(), length) != id)
+        throw BlockError("block " + to_hex(id) + " in " + what + " does not match its SHA-256: the store is damaged",
+                         "run `dspace snapshot verify` to see which snapshots use it, and roll back to another snapshot");
+}
+
+std::unique_ptr<PackWriter> BlockStore::writer() { return std::make_unique<PackWriter>(*this); }
+
+std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
+    std::uint64_t freed = 0;
+    std::set<std::string> indexed;
+    for (const auto &pack : packs_) indexed.insert(pack->name);
+    for (const auto &name : list_dir(packs_dir_)) { // leftovers of interrupted writers: no writer runs now
+        bool orphan = ends_with(name, ".tmp") || (ends_with(name, ".pack") && !indexed.count(name.substr(0, name.size() - 5)));
+        if (!orphan) continue;
+        struct stat st {};
+        if (lstat_if_exists(packs_dir_ + "/" + name, st)) freed += std::uint64_t(st.st_size);
+        if (::unlink((packs_dir_ + "/" + name).c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + packs_dir_ + "/" + name);
+    }
+    std::vector<bool> kept(live.size());
+    auto live_index = [&](const BlockId &id) -> std::optional<std::size_t> {
+        auto it = std::lower_bound(live.begin(), live.end(), id);
+        if (it == live.end() || *it != id) return std::nullopt;
+        return std::size_t(it - live.begin());
+    };
+    std::vector<std::size_t> dirty;
+    for (std::size_t p = 0; p < packs_.size(); ++p) {
+        const Pack &pack = *packs_[p];
+        bool clean = true;
+        for (std::uint64_t i = 0; i < pack.count && clean; ++i) {
+            auto at = live_index(decode_entry(pack.entry(i)).id);
+            clean = at && !kept[*at];
+        }
+        if (!clean) {
+            dirty.push_back(p);
+            continue;
+        }
+        for (std::uint64_t i = 0; i < pack.count; ++i) kept[*live_index(decode_entry(pack.entry(i)).id)] = true;
+    }
+    if (dirty.empty()) {
+        if (freed > 0) fsync_path(packs_dir_);
+        return freed;
+    }
+    std::uint64_t added = 0;
+    {
+        PackWriter rewritten(*this, false);
+        std::vector<unsigned char> buffer;
+        for (std::size_t p : dirty) {
+            const Pack &pack = *packs_[p];
+            for (std::uint64_t i = 0; i < pack.count; ++i) {
+                IndexEntry entry = decode_entry(pack.entry(i));
+                auto at = live_index(entry.id);
+                if (!at || kept[*at]) continue;
+                kept[*at] = true;
+                buffer.resize(entry.length);
+                std::string what = packs_dir_ + "/" + pack.name + ".pack";
+                if (pread_some(pack.data.get(), buffer.data(), entry.length, entry.offset, what) != entry.length)
+                    throw BlockError(what + " is shorter than its index says: the store is damaged", "run `dspace snapshot verify`");
+                rewritten.put(entry.id, buffer.data(), entry.length);
+            }
+        }
+        added = rewritten.commit();
+    }
+    for (std::size_t p : dirty) { // the index goes first: a pack without index is only garbage
+        std::string base = packs_dir_ + "/" + packs_[p]->name;
+        struct stat st {};
+        if (lstat_if_exists(base + ".pack", st)) freed += std::uint64_t(st.st_size);
+        if (::unlink((base + ".idx").c_str()) != 0) throw_errno("cannot remove " + base + ".idx");
+        if (::unlink((base + ".pack").c_str()) != 0) throw_errno("cannot remove " + base + ".pack");
+    }
+    fsync_path(packs_dir_);
+    load();
+    return freed > added ? freed - added : 0;
+}
+
+PackWriter::PackWriter(BlockStore &store, bool skip_stored)
+    : store_(store), name_(random_name()), out_(std::make_unique<RecordWriter>(store.packs_dir_ + "/" + name_ + ".pack")),
+      skip_stored_(skip_stored) {}
+
+PackWriter::~PackWriter() {
+    if (!committed_) ::unlink((store_.packs_dir_ + "/" + name_ + ".pack").c_str());
+}
+
+bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) {
+    if (added_.count(id) || (skip_stored_ && store_.find(id))) return false;
+    IndexEntry entry{id, out_->offset(), length};
+    out_->bytes(data, length);
+    added_.emplace(id, entry);
+    return true;
+}
+
+std::uint64_t PackWriter::commit() {
+    std::string base = store_.packs_dir_ + "/" + name_;
+    std::uint64_t bytes = out_->offset();
+    out_->finish(false);
+    committed_ = true;
+    if (added_.empty()) {
+        if (::unlink((base + ".pack").c_str()) != 0) throw_errno("cannot remove " + base + ".pack");
+        return 0;
+    }
+    std::vector<IndexEntry> entries;
+    entries.reserve(added_.size());
+    for (const auto &[id, entry] : added_) entries.push_back(entry);
+    added_.clear();
+    write_pack_index(base + ".idx.tmp", std::move(entries));
+    syncfs_path(store_.packs_dir_); // one sync: the pack's bytes and its index are on disk before the index is named
+    if (::rename((base + ".idx.tmp").c_str(), (base + ".idx").c_str()) != 0) throw_errno("cannot publish " + base + ".idx");
+    fsync_path(store_.packs_dir_);
+    return bytes;
+}
+
+} // namespace dspace::blocks

@@ -1,0 +1,93 @@
+// The block store ($DSPACE_HOME/blocks/): every block once, named by its SHA-256, in append-only pack files.
+//
+//   lock               flock: shared while snapshotting or restoring, exclusive while collecting garbage
+//   packs/<id>.pack    block bytes, one after the other
+//   packs/<id>.idx     "DSBIDX01", u64 count, then count entries sorted by id: 32-byte id, u64 offset, u32 length
+//
+// A pack counts only once its index exists: the index is renamed into place after the pack's bytes are on disk,
+// so a crash leaves at worst a pack without index, which garbage collection deletes.
+#pragma once
+
+#include "block_hash.hpp"
+#include "file_io.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace dspace::blocks {
+
+//! Where a stored block lives.
+struct BlockLocation {
+    std::size_t pack = 0;      //!< index into the store's packs
+    std::uint64_t offset = 0;  //!< byte offset in the pack
+    std::uint32_t length = 0;  //!< byte length
+};
+
+//! One entry of a pack index.
+struct IndexEntry {
+    BlockId id {};             //!< the block's SHA-256
+    std::uint64_t offset = 0;  //!< byte offset in the pack
+    std::uint32_t length = 0;  //!< byte length
+};
+
+//! Writes a pack index (entries sorted here) to path.
+void write_pack_index(const std::string &path, std::vector<IndexEntry> entries);
+//! Reads every entry of the pack index at path, checking its structure.
+std::vector<IndexEntry> read_pack_index(const std::string &path);
+
+class PackWriter;
+
+//! The block store of one $DSPACE_HOME, opened under its lock.
+class BlockStore {
+public:
+    //! How the store's lock is held.
+    enum class Access { shared, exclusive };
+    //! Opens (creating) root and takes its lock, waiting for it.
+    BlockStore(const std::string &root, Access access);
+    ~BlockStore();
+    //! Where id is stored, or nothing.
+    std::optional<BlockLocation> find(const BlockId &id) const;
+    //! Reads block id into out and checks it against its id and expected length; throws BlockError naming what is damaged.
+    void read_verified(const BlockId &id, std::uint32_t length, std::vector<unsigned char> &out) const;
+    //! A writer for new blocks (one new pack).
+    std::unique_ptr<PackWriter> writer();
+    //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others; returns bytes freed. Needs exclusive access.
+    std::uint64_t collect(const std::vector<BlockId> &live);
+    //! The store's root directory.
+    const std::string &root() const { return root_; }
+
+private:
+    struct Pack;
+    void load();
+    std::string root_, packs_dir_;
+    Fd lock_;
+    std::vector<std::unique_ptr<Pack>> packs_;
+    friend class PackWriter;
+};
+
+//! Adds blocks to the store in a new pack; commit() makes them durable and visible.
+class PackWriter {
+public:
+    //! Starts a new pack in store; with skip_stored, blocks the store already holds are not added again.
+    explicit PackWriter(BlockStore &store, bool skip_stored = true);
+    //! Deletes the pack unless committed.
+    ~PackWriter();
+    //! Stores a block unless the store or this pack already has it; returns true when it was added.
+    bool put(const BlockId &id, const void *data, std::uint32_t length);
+    //! Syncs the store's file system once and publishes the pack's index; returns bytes added.
+    std::uint64_t commit();
+
+private:
+    BlockStore &store_;
+    std::string name_;
+    std::unique_ptr<class RecordWriter> out_;
+    std::unordered_map<BlockId, IndexEntry, BlockIdHasher> added_;
+    bool skip_stored_;
+    bool committed_ = false;
+};
+
+} // namespace dspace::blocks

@@ -1,0 +1,93 @@
+// The state file: text-free binary records, written whole and atomically.
+#include "sync_state.hpp"
+
+#include "record_io.hpp"
+
+#include <cerrno>
+
+namespace dspace::blocks {
+
+namespace {
+
+constexpr char magic[8] = {'D', 'S', 'B', 'S', 'T', 'A', 'T', '1'};
+constexpr std::int64_t racy_margin_ns = 2'000'000'000;
+
+template <typename T>
+void put(std::string &out, T value) {
+    for (std::size_t i = 0; i < sizeof(T); ++i) out += char(std::uint64_t(value) >> (8 * i));
+}
+
+void put_text(std::string &out, const std::string &text) {
+    put<std::uint32_t>(out, std::uint32_t(text.size()));
+    out += text;
+}
+
+//! Identifies the data directory itself: device and inode.
+std::string directory_identity(const std::string &data_dir) {
+    struct stat st {};
+    if (!lstat_if_exists(data_dir, st)) return {};
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
+} // namespace
+
+std::string state_path(const std::string &data_dir) { return parent_of(data_dir) + "/blocks.state"; }
+
+bool unchanged(const Fingerprint &fingerprint, const struct stat &st) {
+    return S_ISREG(st.st_mode) && fingerprint.size == std::uint64_t(st.st_size) && fingerprint.mtime_ns == to_ns(st.st_mtim) &&
+           fingerprint.inode == std::uint64_t(st.st_ino) && fingerprint.ctime_ns == to_ns(st.st_ctim);
+}
+
+std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &data_dir) {
+    struct stat st {};
+    std::string path = state_path(data_dir);
+    if (!lstat_if_exists(path, st) || !S_ISREG(st.st_mode)) return std::nullopt;
+    try {
+        RecordReader in(path);
+        char got[8];
+        in.bytes(got, sizeof got);
+        if (std::memcmp(got, magic, sizeof magic) != 0) return std::nullopt;
+        std::string boot = in.text(), identity = in.text();
+        if (boot.empty() || boot != boot_id() || identity != directory_identity(data_dir)) return std::nullopt;
+        auto count = in.integer<std::uint64_t>();
+        std::map<std::string, Fingerprint> files;
+        for (std::uint64_t i = 0; i < count; ++i) {
+            std::string file = in.text();
+            Fingerprint f;
+            f.size = in.integer<std::uint64_t>();
+            f.mtime_ns = std::int64_t(in.integer<std::uint64_t>());
+            f.inode = in.integer<std::uint64_t>();
+            f.ctime_ns = std::int64_t(in.integer<std::uint64_t>());
+            in.bytes(f.digest.data(), f.digest.size());
+            files.emplace(std::move(file), f);
+        }
+        return files;
+    } catch (const BlockError &) {
+        return std::nullopt; // a damaged state only costs reading the files
+    }
+}
+
+void forget_state(const std::string &data_dir) { remove_file_durable(state_path(data_dir)); }
+
+StateWriter::StateWriter(const std::string &data_dir) : data_dir_(data_dir), trusted_before_ns_(now_ns() - racy_margin_ns) {}
+
+void StateWriter::add(const std::string &path, const struct stat &st, const QuickHash &digest) {
+    if (to_ns(st.st_mtim) >= trusted_before_ns_) return; // a write in the same clock tick would not change mtime
+    put_text(content_, path);
+    put<std::uint64_t>(content_, std::uint64_t(st.st_size));
+    put<std::uint64_t>(content_, std::uint64_t(to_ns(st.st_mtim)));
+    put<std::uint64_t>(content_, std::uint64_t(st.st_ino));
+    put<std::uint64_t>(content_, std::uint64_t(to_ns(st.st_ctim)));
+    content_.append(reinterpret_cast<const char *>(digest.data()), digest.size());
+    ++count_;
+}
+
+void StateWriter::commit() {
+    std::string out(magic, sizeof magic);
+    put_text(out, boot_id());
+    put_text(out, directory_identity(data_dir_));
+    put<std::uint64_t>(out, count_);
+    write_file_durable(state_path(data_dir_), out + content_);
+}
+
+} // namespace dspace::blocks
