@@ -15,6 +15,7 @@ const std::vector<Command> &commands() {
         add_connect_commands(t);
         add_snapshot_commands(t);
         add_rollback_commands(t);
+        add_remote_commands(t);
         add_plugins_commands(t);
         return t;
     }();

@@ -45,5 +45,6 @@ void add_space_commands(std::vector<Command> &table);    //!< create, list, stat
 void add_connect_commands(std::vector<Command> &table);  //!< shell, env, exec, logs
 void add_snapshot_commands(std::vector<Command> &table); //!< snapshot (ls, inspect, rm, cp, verify)
 void add_rollback_commands(std::vector<Command> &table); //!< rollback, copy
+void add_remote_commands(std::vector<Command> &table);   //!< remote (add, rm, ls)
 
 } // namespace dspace::cli
