@@ -62,7 +62,7 @@ S3Settings s3_settings_from_environment(const std::string &bucket, const std::st
     s.secret_key = env("AWS_SECRET_ACCESS_KEY");
     s.session_token = env("AWS_SESSION_TOKEN");
     std::string profile = env("AWS_PROFILE");
-    if (s.access_key.empty() || !profile.empty()) {
+    if (s.access_key.empty()) { // as the AWS tools: credentials in the environment come before any profile
         std::string file = env("AWS_SHARED_CREDENTIALS_FILE");
         if (file.empty()) file = env("HOME") + "/.aws/credentials";
         auto values = ini_section(file, profile.empty() ? "default" : profile);

@@ -17,7 +17,7 @@ struct S3Settings {
     std::string session_token; //!< AWS_SESSION_TOKEN or the profile's aws_session_token (may be empty)
 };
 
-//! Settings for bucket/prefix from the environment: the AWS_* variables; credentials missing there come from
+//! Settings for bucket/prefix from the environment: the AWS_* variables; without AWS_ACCESS_KEY_ID, credentials come from
 //! the profile AWS_PROFILE names (default "default") in AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.
 //! DSPACE_S3_ADDRESSING_STYLE=path|virtual overrides the addressing (default: path for AWS_ENDPOINT_URL).
 //! Throws Error when no credentials are found.
