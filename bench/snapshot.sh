@@ -25,7 +25,8 @@ cleanup() {
 trap cleanup EXIT
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-bytes() { du -sb "$@" | tail -1 | cut -f1; }
+bytes() { du -sb "$@" | tail -1 | cut -f1; }          # of the last argument (hard links to earlier ones not counted)
+total_bytes() { du -sbc "$@" | tail -1 | cut -f1; }   # of all arguments together
 # timed NAME CMD...: runs CMD, appends its seconds to $WORK/t.NAME.
 timed() { local name=$1 t0; shift; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc >>"$WORK/t.$name"; }
 # dspace_timed NAME ARGS...: like timed for dspace, also records its peak RSS (KiB) in $WORK/rss.
@@ -79,9 +80,9 @@ for kind in none txn1k txn10k rewrite; do
         "$DSPACE" rollback b --to base >/dev/null
         change "$DSPACE_PORT" "$kind"
         "$DSPACE" stop b >/dev/null
-        before=$(bytes "$DSPACE_HOME/blocks" "$DSPACE_HOME/snapshots")
+        before=$(total_bytes "$DSPACE_HOME/blocks" "$DSPACE_HOME/snapshots")
         dspace_timed snap snapshot b "r$run"
-        echo $(( $(bytes "$DSPACE_HOME/blocks" "$DSPACE_HOME/snapshots") - before )) >>"$WORK/bytes.dspace"
+        echo $(( $(total_bytes "$DSPACE_HOME/blocks" "$DSPACE_HOME/snapshots") - before )) >>"$WORK/bytes.dspace"
         timed rsync rsync -a "$DATA/" "$WORK/copy/"
         bytes "$WORK/copy" >>"$WORK/bytes.rsync"; rm -rf "$WORK/copy"
         timed linkdest rsync -a --link-dest="$MANUAL/base" "$DATA/" "$WORK/copy/"
