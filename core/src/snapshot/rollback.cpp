@@ -191,8 +191,9 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     SpaceState state = spaces_.load(space);
     SnapshotManifest manifest = store_->read(space, snap);
     require_intact(manifest); // before the server is stopped or any data is moved
-    if (auto *in_place = plugins_.capability<sdk::InPlaceRestore>(restorer(state, manifest).name()))
-        return rollback_in_place(state, manifest, *in_place);
+    // In place only for the space's own data: foreign data goes the copy path, which gives it this space's credentials.
+    auto *in_place = plugins_.capability<sdk::InPlaceRestore>(restorer(state, manifest).name());
+    if (in_place && !data_is_foreign(manifest, state)) return rollback_in_place(state, manifest, *in_place);
     stdfs::path dir = spaces_.space_dir(space);
     stdfs::path data = spaces_.data_dir(space);
     try {

@@ -280,7 +280,7 @@ std::optional<std::uint64_t> S3Storage::head(const std::string &key) {
         return std::nullopt;
     }
     if (response.status / 100 != 2) fail("HEAD", object, response);
-    return std::stoull(response.headers["content-length"]);
+    return std::stoull("0" + response.headers["content-length"]); // "0" + "": a server that sends no length
 }
 
 std::vector<StoredObject> S3Storage::list(const std::string &prefix) {
