@@ -56,5 +56,6 @@ void add_import_commands(std::vector<Command> &table);   //!< import
 void add_migrate_commands(std::vector<Command> &table);  //!< migrate
 void add_init_commands(std::vector<Command> &table);     //!< init
 void add_workflow_commands(std::vector<Command> &table); //!< up, seed, dump, load, reset, down
+void add_remote_commands(std::vector<Command> &table);   //!< remote (add, rm, ls)
 
 } // namespace dspace::cli

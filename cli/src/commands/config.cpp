@@ -50,18 +50,6 @@ void expect_arguments(const std::string &action, const std::vector<std::string> 
                          std::string("usage: ") + config_usage);
 }
 
-//! Applies change to the configuration under the home lock, re-reading the file first, then saves it atomically.
-template <typename Change>
-bool edit_config(Context &context, Change change) {
-    context.ensure_home();
-    FileLock lock(context.paths().home_lock(), "the dspace home " + context.paths().home().string());
-    Config &config = context.config();
-    config.load();
-    bool changed = change(config);
-    if (changed) config.save();
-    return changed;
-}
-
 int config_get(Context &context, const std::string &key, bool json) {
     auto value = context.config().get(key);
     if (!value)
@@ -112,7 +100,7 @@ int run_config(Context &context, const std::vector<std::string> &args) {
     if (action == "set") {
         expect_arguments(action, words, 2);
         register_plugin_config_keys(context.plugins());
-        edit_config(context, [&](Config &config) {
+        context.edit_config([&](Config &config) {
             config.set_checked(words[1], words[2]);
             return true;
         });
@@ -121,7 +109,7 @@ int run_config(Context &context, const std::vector<std::string> &args) {
     }
     if (action == "unset") {
         expect_arguments(action, words, 1);
-        bool removed = edit_config(context, [&](Config &config) { return config.unset(words[1]); });
+        bool removed = context.edit_config([&](Config &config) { return config.unset(words[1]); });
         std::cout << (removed ? "unset " : "nothing to do: not set: ") << words[1] << "\n";
         return exit_ok;
     }

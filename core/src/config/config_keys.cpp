@@ -33,6 +33,8 @@ std::vector<ConfigKey> &registry() {
         {"spaces.listen_address", ConfigType::text, "the address new spaces listen on (default 127.0.0.1)"},
         {"plugins.search_paths", ConfigType::text_list, "more directories to load plugins from"},
         {"flavours.<name>.server_user", ConfigType::text, "the OS user a flavour's servers run as when dspace runs as root"},
+        {"remotes.<name>.url", ConfigType::text, "a storage destination (`dspace remote add`): file:///path or s3://bucket/prefix"},
+        {"storage.default_remote", ConfigType::text, "the remote push and pull use when none is named"},
     };
     return keys;
 }

@@ -13,12 +13,11 @@
 #include <dspace/core/process.hpp>
 #include <dspace/core/snapshot.hpp>
 
+#include "foreign_data.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-
-#include "foreign_data.hpp"
-
 #include <unistd.h>
 
 namespace dspace {

@@ -1,4 +1,5 @@
 #include <dspace/core/context.hpp>
+#include <dspace/core/lock.hpp>
 #include <dspace/core/fs.hpp>
 
 namespace dspace {
@@ -26,6 +27,15 @@ void Context::ensure_home() {
     const Paths &p = paths();
     for (const auto &dir : {p.home(), p.logs_dir(), p.plugins_dir(), p.cache_dir(), p.spaces_dir(), p.snapshots_dir()})
         fs::make_home_dir(dir);
+}
+
+bool Context::edit_config(const std::function<bool(Config &)> &change) {
+    ensure_home();
+    FileLock lock(paths().home_lock(), "the dspace home " + paths().home().string());
+    config_->load();
+    bool changed = change(*config_);
+    if (changed) config_->save();
+    return changed;
 }
 
 } // namespace dspace

@@ -2,7 +2,7 @@
 //
 // A pattern is a dotted key whose parts may be "<name>" (any one part) or, last, "*" (any further parts, any
 // type). Built in: snapshots.default_snapshotter, spaces.listen_address, plugins.search_paths,
-// flavours.<name>.server_user. Every loaded plugin may use any key below its own section
+// flavours.<name>.server_user, remotes.<name>.url, storage.default_remote. Every loaded plugin may use any key below its own section
 // (flavours.NAME.*, snapshotters.NAME.*, migrators.NAME.*).
 #pragma once
 

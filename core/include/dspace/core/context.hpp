@@ -7,6 +7,7 @@
 #include <dspace/core/paths.hpp>
 #include <dspace/core/plugin_host.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace dspace {
@@ -35,6 +36,9 @@ public:
     PluginHost &plugins();
     //! Creates $DSPACE_HOME (0700) and its subdirectories when missing.
     void ensure_home();
+    //! Applies change to the configuration under the home lock, re-reading the file first; saves it atomically
+    //! when change returns true (and returns that).
+    bool edit_config(const std::function<bool(Config &)> &change);
 
 private:
     GlobalOptions options_;

@@ -10,9 +10,9 @@
 #include <dspace/core/space.hpp>
 #include <dspace/sdk/flavour_capabilities.hpp>
 
-#include <chrono>
 #include <dspace/sdk/snapshotter_capabilities.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>

@@ -1,0 +1,112 @@
+// file:///path destinations: objects are files below a directory, put atomically (temp file, fsync, rename).
+#include "posix_storage.hpp"
+
+#include <dspace/core/error.hpp>
+#include <dspace/core/fs.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace dspace {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+//! A temporary name beside path, unique to this process.
+stdfs::path temp_beside(const stdfs::path &path) {
+    return path.parent_path() / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()));
+}
+
+//! Copies from to a temp file beside to, fsyncs it and renames it over to.
+void copy_atomic(const stdfs::path &from, const stdfs::path &to) {
+    stdfs::path temp = temp_beside(to);
+    std::error_code ec;
+    stdfs::copy_file(from, temp, stdfs::copy_options::overwrite_existing, ec);
+    if (ec) {
+        stdfs::remove(temp, ec);
+        throw Error("cannot copy " + from.string() + " to " + to.string() + ": " + ec.message(),
+                    "check that the destination's disk has room and that it is writable");
+    }
+    int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC);
+    bool synced = fd >= 0 && ::fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0) ::close(fd);
+    if (!synced) {
+        stdfs::remove(temp, ec);
+        throw Error("cannot flush " + temp.string() + ": " + std::strerror(saved), "check the destination's disk");
+    }
+    fs::rename_durable(temp, to);
+}
+
+} // namespace
+
+PosixStorage::PosixStorage(std::string url, stdfs::path root) : url_(std::move(url)), root_(std::move(root)) {}
+
+stdfs::path PosixStorage::path_of(const std::string &key) const {
+    validate_object_key(key);
+    return root_ / key;
+}
+
+stdfs::path PosixStorage::writable_path_of(const std::string &key) const {
+    stdfs::path path = path_of(key);
+    std::error_code ec;
+    stdfs::create_directories(path.parent_path(), ec);
+    if (ec)
+        throw Error("cannot create directory " + path.parent_path().string() + ": " + ec.message(),
+                    "check that the destination " + url_ + " exists and is writable");
+    return path;
+}
+
+void PosixStorage::put_file(const std::string &key, const stdfs::path &file) { copy_atomic(file, writable_path_of(key)); }
+
+void PosixStorage::put_bytes(const std::string &key, std::string_view bytes) { fs::write_file_atomic(writable_path_of(key), bytes, 0644); }
+
+void PosixStorage::get_file(const std::string &key, const stdfs::path &file) {
+    stdfs::path path = path_of(key);
+    if (!head(key)) throw Error("object '" + key + "' does not exist at " + url_, "list what is there with `dspace snapshot ls --remote`");
+    copy_atomic(path, file);
+}
+
+std::string PosixStorage::get_bytes(const std::string &key) {
+    if (!head(key)) throw Error("object '" + key + "' does not exist at " + url_, "list what is there with `dspace snapshot ls --remote`");
+    return fs::read_file(path_of(key));
+}
+
+std::optional<std::uint64_t> PosixStorage::head(const std::string &key) {
+    std::error_code ec;
+    auto status = stdfs::symlink_status(path_of(key), ec);
+    if (ec || !stdfs::is_regular_file(status)) return std::nullopt;
+    auto size = stdfs::file_size(path_of(key), ec);
+    if (ec) return std::nullopt;
+    return size;
+}
+
+std::vector<StoredObject> PosixStorage::list(const std::string &prefix) {
+    std::vector<StoredObject> objects;
+    std::error_code ec;
+    if (!fs::is_real_dir(root_)) {
+        if (!stdfs::exists(root_, ec)) return objects;
+        throw Error("destination " + url_ + " is not a directory", "point the remote at a directory");
+    }
+    for (auto it = stdfs::recursive_directory_iterator(root_, ec); !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
+        std::string key = stdfs::relative(it->path(), root_).generic_string();
+        if (key.rfind(prefix, 0) != 0 || key.find("/.") != std::string::npos || key.front() == '.') continue; // temp files
+        objects.push_back({key, it->file_size(ec)});
+    }
+    if (ec) throw Error("cannot list " + url_ + ": " + ec.message(), "check that the destination is readable");
+    std::sort(objects.begin(), objects.end(), [](const StoredObject &a, const StoredObject &b) { return a.key < b.key; });
+    return objects;
+}
+
+void PosixStorage::remove(const std::string &key) {
+    std::error_code ec;
+    stdfs::remove(path_of(key), ec);
+    if (ec) throw Error("cannot remove object '" + key + "' at " + url_ + ": " + ec.message(), "check that the destination is writable");
+}
+
+} // namespace dspace

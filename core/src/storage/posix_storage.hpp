@@ -1,0 +1,31 @@
+// file:///path destinations (internal to core/src/storage).
+#pragma once
+
+#include <dspace/core/storage.hpp>
+
+namespace dspace {
+
+//! Objects as files below a directory of the local file system.
+class PosixStorage final : public Storage {
+public:
+    //! url as the user wrote it; root: the directory it names.
+    PosixStorage(std::string url, std::filesystem::path root);
+    std::string url() const override { return url_; }
+    void put_file(const std::string &key, const std::filesystem::path &file) override;
+    void put_bytes(const std::string &key, std::string_view bytes) override;
+    void get_file(const std::string &key, const std::filesystem::path &file) override;
+    std::string get_bytes(const std::string &key) override;
+    std::optional<std::uint64_t> head(const std::string &key) override;
+    std::vector<StoredObject> list(const std::string &prefix) override;
+    void remove(const std::string &key) override;
+
+private:
+    //! The file of key (validated).
+    std::filesystem::path path_of(const std::string &key) const;
+    //! path_of(key) with its parent directories created.
+    std::filesystem::path writable_path_of(const std::string &key) const;
+    std::string url_;
+    std::filesystem::path root_;
+};
+
+} // namespace dspace
