@@ -67,7 +67,7 @@ Remote find_remote(const Config &config, const std::string &name) {
         for (const auto &r : remotes) names.push_back(r.name);
         std::string suggestion = did_you_mean(wanted, names);
         throw Error("remote '" + wanted + "' does not exist",
-                    (suggestion.empty() ? "" : suggestion + " ") + "known remotes: " + names_of(remotes) +
+                    (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") + "known remotes: " + names_of(remotes) +
                         "; add one with `dspace remote add NAME URL`");
     }
     return {wanted, *url};
