@@ -7,6 +7,7 @@
 #include <dspace/core/expiry.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/housekeeping.hpp>
+#include <dspace/core/snapshot.hpp>
 
 #include <iostream>
 
@@ -61,8 +62,9 @@ int run_gc(Context &context, const std::vector<std::string> &args) {
     spec.usage = "dspace gc";
     spec.description =
         "Removes spaces whose --ttl has passed, and temporary files that killed commands left in the cache (template\n"
-        "builds and refills nobody works on, plugin scratch files older than a day), and prints what it freed.\n"
-        "Interrupted snapshots are checked by `dspace snapshot verify --repair`.";
+        "builds and refills nobody works on, plugin scratch files older than a day) and stored snapshot data no\n"
+        "snapshot uses any more (`dspace snapshot gc`), and prints what it freed. Interrupted snapshots are checked\n"
+        "by `dspace snapshot verify --repair`.";
     po::variables_map vm;
     if (!parse_verb("gc", spec, args, vm)) return exit_ok;
     context.ensure_home();
@@ -80,6 +82,9 @@ int run_gc(Context &context, const std::vector<std::string> &args) {
         std::cout << "removed " << freed.what << " (" << human_size(freed.size_bytes) << ")\n";
         total += freed.size_bytes;
     }
+    std::uint64_t unreferenced = SnapshotService(context.host(), context.plugins(), spaces).collect_garbage();
+    if (unreferenced > 0) std::cout << "removed snapshot data no snapshot uses (" << human_size(unreferenced) << ")\n";
+    total += unreferenced;
     std::cout << "freed " << human_size(total) << "\n";
     return exit_ok;
 }
@@ -88,7 +93,7 @@ int run_gc(Context &context, const std::vector<std::string> &args) {
 
 void add_housekeeping_commands(std::vector<Command> &table) {
     table.push_back({"cache", "show or clear the cached template clusters", run_cache});
-    table.push_back({"gc", "remove expired spaces and leftover temporary files", run_gc});
+    table.push_back({"gc", "remove expired spaces, leftover temporary files and unused snapshot data", run_gc});
 }
 
 } // namespace dspace::cli

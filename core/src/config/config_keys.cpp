@@ -59,6 +59,15 @@ void register_config_key(std::string key_pattern, ConfigType type, std::string d
 }
 
 void register_plugin_config_keys(const PluginHost &plugins) {
+    // Keys a plugin declared (Registrar::add_config_key) come first, so their types are checked; then each loaded
+    // plugin's section accepts any other key.
+    for (const auto &declared : plugins.declared_config_keys()) {
+        ConfigType type = declared.type == sdk::ConfigKeyType::integer   ? ConfigType::integer
+                          : declared.type == sdk::ConfigKeyType::boolean ? ConfigType::boolean
+                          : declared.type == sdk::ConfigKeyType::text_list ? ConfigType::text_list
+                                                                           : ConfigType::text;
+        register_config_key(declared.key, type, declared.description + " (" + declared.plugin + ")");
+    }
     for (const auto *f : plugins.flavours())
         register_config_key("flavours." + f->name() + ".*", ConfigType::any, "a setting of the " + f->name() + " flavour");
     for (const auto *s : plugins.snapshotters())
