@@ -135,21 +135,21 @@ TEST_CASE("create --from-snapshot refuses the options a snapshot decides", "[eve
     home.ok({"create", "db", "--flavour", "postgres"});
     home.ok({"snapshot", "db", "s1"});
     for (const char *option : {"--initial-database", "--user", "--password"}) {
-        auto refused = home.run({"create", "copy", "--from-snapshot", "db/s1", option, "other"});
+        auto refused = home.run({"create", "twin", "--from-snapshot", "db/s1", option, "other"});
         CHECK(refused.exit_code == 2);
         CHECK_THAT(refused.err, Contains(std::string(option) + " cannot be used with --from-snapshot"));
     }
-    CHECK(home.run({"status", "copy"}).exit_code == 1);
+    CHECK(home.run({"status", "twin"}).exit_code == 1);
 }
 
 TEST_CASE("config get --json prints the value as JSON", "[everyday][config]") {
     TestHome home;
-    home.ok({"config", "set", "spaces.answer", "42"});
-    home.ok({"config", "set", "spaces.label", "a \"quoted\" text"});
-    CHECK(home.ok({"config", "get", "spaces.answer", "--json"}) == "{\"key\":\"spaces.answer\",\"value\":42}\n");
-    CHECK(home.ok({"config", "get", "spaces.label", "--json"}) ==
-          "{\"key\":\"spaces.label\",\"value\":\"a \\\"quoted\\\" text\"}\n");
-    CHECK_THAT(home.ok({"config", "get", "spaces", "--json"}), Contains("\"value\":{") && Contains("\"answer\":42"));
+    home.ok({"config", "set", "flavours.postgres.answer", "42"}); // a loaded flavour's section takes any key
+    home.ok({"config", "set", "flavours.postgres.label", "a \"quoted\" text"});
+    CHECK(home.ok({"config", "get", "flavours.postgres.answer", "--json"}) == "{\"key\":\"flavours.postgres.answer\",\"value\":42}\n");
+    CHECK(home.ok({"config", "get", "flavours.postgres.label", "--json"}) ==
+          "{\"key\":\"flavours.postgres.label\",\"value\":\"a \\\"quoted\\\" text\"}\n");
+    CHECK_THAT(home.ok({"config", "get", "flavours.postgres", "--json"}), Contains("\"value\":{") && Contains("\"answer\":42"));
 }
 
 TEST_CASE("--help says where state lives by default", "[everyday][usage]") {

@@ -35,6 +35,8 @@ std::vector<ConfigKey> &registry() {
         {"flavours.<name>.server_user", ConfigType::text, "the OS user a flavour's servers run as when dspace runs as root"},
         {"remotes.<name>.url", ConfigType::text, "a storage destination (`dspace remote add`): file:///path or s3://bucket/prefix"},
         {"storage.default_remote", ConfigType::text, "the remote push and pull use when none is named"},
+        {"migrate.tool", ConfigType::text, "the migration tool `dspace migrate` uses without --tool"},
+        {"migrate.folder", ConfigType::text, "the migrations folder `dspace migrate` uses without --folder"},
     };
     return keys;
 }
