@@ -297,6 +297,7 @@ int run_resume(Context &c, const std::vector<std::string> &a) {
 //! --force), so that nothing is removed when any name is wrong.
 void check_removable(SpaceManager &spaces, const std::vector<std::string> &names, bool force) {
     std::string problems;
+    bool usage = false; // an invalid name stays a usage error (exit 2)
     for (const auto &name : names) {
         try {
             validate_name(name, "space");
@@ -305,10 +306,13 @@ void check_removable(SpaceManager &spaces, const std::vector<std::string> &names
             if (!damaged_but_present) spaces.load(name);
         } catch (const Error &e) {
             problems += (problems.empty() ? "" : "; ") + std::string(e.what());
+            usage = usage || e.exit_code() == exit_usage;
         }
     }
-    if (!problems.empty())
-        throw Error(problems + "; nothing was removed", "`dspace list` shows the spaces; --force also removes damaged ones");
+    if (problems.empty()) return;
+    std::string hint = "`dspace list` shows the spaces; --force also removes damaged ones";
+    if (usage) throw UsageError(problems + "; nothing was removed", hint);
+    throw Error(problems + "; nothing was removed", hint);
 }
 
 //! On a terminal, asks whether to remove names; true when the answer is yes. Elsewhere true without asking.
