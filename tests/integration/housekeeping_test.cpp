@@ -17,16 +17,11 @@ namespace {
 
 const char *const pg_server = "/usr/lib/postgresql/15/bin/postgres";
 
-//! What the bash completion offers for the command line words (the last one being completed).
-std::string complete(const std::vector<std::string> &words) {
-    std::string array;
-    for (const auto &word : words) array += " '" + word + "'";
-    std::string script = "source " + std::string(DSPACE_TEST_SOURCE_DIR) + "/cli/completion/dspace.bash\n"
-                         "COMP_WORDS=(dspace" + array + ")\nCOMP_CWORD=${#COMP_WORDS[@]}\n((COMP_CWORD--))\n"
-                         "_dspace\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
+//! Runs script with the shell at shell_path, dspace first on PATH; returns its standard output.
+std::string run_shell(const std::string &shell_path, const std::string &script) {
     dspace::ProcessRunnerImpl runner(nullptr);
     dspace::sdk::Command command;
-    command.argv = {"/bin/bash", "-c", script};
+    command.argv = {shell_path, "-c", script};
     command.env = {{"PATH", std::filesystem::path(DSPACE_TEST_BINARY).parent_path().string() + ":/usr/bin:/bin"}};
     command.timeout = std::chrono::seconds(60);
     auto ran = runner.run(command);
@@ -34,6 +29,46 @@ std::string complete(const std::vector<std::string> &words) {
     INFO(ran->err);
     REQUIRE(ran->succeeded());
     return ran->out;
+}
+
+//! The words as one quoted shell word list, each preceded by a space.
+std::string quoted(const std::vector<std::string> &words) {
+    std::string list;
+    for (const auto &word : words) list += " '" + word + "'";
+    return list;
+}
+
+//! What the bash completion offers for the command line words (the last one being completed).
+std::string complete_bash(const std::vector<std::string> &words) {
+    return run_shell("/bin/bash", "source " + std::string(DSPACE_TEST_SOURCE_DIR) + "/cli/completion/dspace.bash\n"
+                                  "COMP_WORDS=(dspace" + quoted(words) + ")\nCOMP_CWORD=${#COMP_WORDS[@]}\n((COMP_CWORD--))\n"
+                                  "_dspace\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n");
+}
+
+//! What the zsh completion offers for the command line words: zsh's compadd and _files only work inside a
+//! completion widget, so they are replaced by functions that print what would be offered.
+std::string complete_zsh(const std::vector<std::string> &words) {
+    return run_shell("/usr/bin/zsh", "compadd() { while (( $# )) && [[ $1 != -- ]]; do shift; done; shift; print -l -- \"$@\"; }\n"
+                                     "_files() { print -- '<files>'; }\n"
+                                     "words=(dspace" + quoted(words) + ")\nCURRENT=${#words}\n"
+                                     "source " + std::string(DSPACE_TEST_SOURCE_DIR) + "/cli/completion/_dspace\n");
+}
+
+//! Checks that complete (one shell's completion) offers what dspace knows: verbs, plugins, spaces, snapshots.
+void check_completion(TestHome &home, std::string (*complete)(const std::vector<std::string> &)) {
+    CHECK_THAT(complete({"cre"}), Contains("create"));
+    std::string flavours = complete({"create", "x", "--flavour", ""});
+    CHECK_THAT(flavours, Contains("postgres") && Contains("mysql"));
+    CHECK_THAT(complete({"env", "x", "--format", ""}), Contains("dotenv"));
+    CHECK_THAT(complete({"migrate", "x", "--tool", ""}), Contains("alembic") && Contains("liquibase"));
+    CHECK_THAT(complete({"snapshot", "x", "s", "--snapshotter", ""}), Contains("rsync"));
+    CHECK_THAT(complete({"create", "--he"}), Contains("--help"));
+    if (!dspace_test::have_program(pg_server)) return;
+    home.ok({"create", "alpha", "--flavour", "postgres"});
+    home.ok({"snapshot", "alpha", "before-migration"});
+    CHECK_THAT(complete({"status", "al"}), Contains("alpha"));
+    CHECK_THAT(complete({"rollback", "alpha", "--to", ""}), Contains("before-migration"));
+    CHECK_THAT(complete({"create", "beta", "--from-snapshot", ""}), Contains("alpha/before-migration"));
 }
 
 } // namespace
@@ -94,16 +129,14 @@ TEST_CASE("setup --check remembers the tools' versions until their files change"
 
 TEST_CASE("bash completion asks dspace for spaces, flavours, snapshots, formats and tools", "[everyday][completion][postgres]") {
     TestHome home;
-    CHECK_THAT(complete({"cre"}), Contains("create"));
-    std::string flavours = complete({"create", "x", "--flavour", ""});
-    CHECK_THAT(flavours, Contains("postgres") && Contains("mysql"));
-    CHECK_THAT(complete({"env", "x", "--format", ""}), Contains("dotenv"));
-    CHECK_THAT(complete({"migrate", "x", "--tool", ""}), Contains("alembic") && Contains("liquibase"));
-    CHECK_THAT(complete({"snapshot", "x", "s", "--snapshotter", ""}), Contains("rsync"));
-    if (!dspace_test::have_program(pg_server)) return;
-    home.ok({"create", "alpha", "--flavour", "postgres"});
-    home.ok({"snapshot", "alpha", "before-migration"});
-    CHECK_THAT(complete({"status", "al"}), Contains("alpha"));
-    CHECK_THAT(complete({"rollback", "alpha", "--to", ""}), Contains("before-migration"));
-    CHECK_THAT(complete({"create", "beta", "--from-snapshot", ""}), Contains("alpha/before-migration"));
+    check_completion(home, complete_bash);
+}
+
+TEST_CASE("zsh completion asks dspace for spaces, flavours, snapshots, formats and tools", "[everyday][completion][postgres]") {
+    if (!dspace_test::have_program("/usr/bin/zsh")) {
+        WARN("zsh is not installed (scripts/bootstrap installs it): the zsh completion is not tested");
+        return;
+    }
+    TestHome home;
+    check_completion(home, complete_zsh);
 }
