@@ -49,7 +49,7 @@ TEST_CASE("usage errors name what is missing in the words of the usage line", "[
     CHECK(list.out == "[]\n");
 }
 
-TEST_CASE("did you mean: verbs, options, sub-verbs, flavours and snapshotters", "[everyday][usage]") {
+TEST_CASE("did you mean: verbs, options, sub-verbs, flavours, snapshotters, tools and config keys", "[everyday][usage]") {
     TestHome home;
     auto verb = home.run({"stauts", "db"});
     CHECK(verb.exit_code == 2);
@@ -65,11 +65,17 @@ TEST_CASE("did you mean: verbs, options, sub-verbs, flavours and snapshotters", 
     CHECK_THAT(flavour.err, Contains("did you mean 'postgres'?"));
     auto nothing_close = home.run({"create", "db", "--flavour", "oracle"});
     CHECK_THAT(nothing_close.err, !Contains("did you mean"));
+    auto key = home.run({"config", "set", "snapshots.default_snapshoter", "rsync"});
+    CHECK(key.exit_code != 0);
+    CHECK_THAT(key.err, Contains("did you mean 'snapshots.default_snapshotter'?"));
     if (!dspace_test::have_program(pg_server)) return;
     home.ok({"create", "db", "--flavour", "postgres"});
     auto snapshotter = home.run({"snapshot", "db", "s1", "--snapshotter", "rsnyc"});
     CHECK(snapshotter.exit_code != 0);
     CHECK_THAT(snapshotter.err, Contains("did you mean 'rsync'?"));
+    auto tool = home.run({"migrate", "db", "--tool", "alembik"});
+    CHECK(tool.exit_code != 0);
+    CHECK_THAT(tool.err, Contains("did you mean 'alembic'?"));
 }
 
 TEST_CASE("a name with invalid UTF-8 is shown escaped", "[everyday][usage]") {
