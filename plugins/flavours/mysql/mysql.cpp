@@ -57,7 +57,9 @@ sdk::Status MysqlFlavour::init_cluster(sdk::Host &host, const sdk::Server &serve
     command.argv = {tool_path(Tool::install_db), "--no-defaults", "--datadir=" + server.data_dir,
                     "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve",
                     "--extra-file=" + extra.path(), std::string("--innodb-log-file-size=") + innodb_log_file_size,
-                    "--innodb-buffer-pool-size=32M"};
+                    "--innodb-buffer-pool-size=32M",
+                    // Its temporary tables stay inside the new data directory, out of reach of anything cleaning /tmp.
+                    "--tmpdir=" + server.data_dir};
     // As root the script reads the extra file itself and has mariadbd drop to the server's user.
     if (host.running_as_root()) command.argv.push_back("--user=" + (server.os_user.empty() ? std::string("root") : server.os_user));
     command.cwd = "/";

@@ -56,6 +56,7 @@ inline std::string render_config(const sdk::Server &server) {
     set("bind-address", server.listen_address.empty() ? "127.0.0.1" : server.listen_address);
     set("socket", socket_path(server));
     set("pid-file", pid_path(server));
+    set("tmpdir", server.run_dir); // private to the space, not the shared /tmp
     text += "skip-name-resolve\nskip-log-bin\n";
     set("character-set-server", "utf8mb4");
     set("collation-server", "utf8mb4_general_ci");

@@ -200,6 +200,7 @@ TEST_CASE("mysql option file names the space's address, port, socket and keeps d
     CHECK(text.find("bind-address = 127.0.0.1\n") != std::string::npos);
     CHECK(text.find("socket = /h/spaces/m/run/mysqld.sock\n") != std::string::npos);
     CHECK(text.find("pid-file = /h/spaces/m/run/mysqld.pid\n") != std::string::npos);
+    CHECK(text.find("tmpdir = /h/spaces/m/run\n") != std::string::npos);
     CHECK(text.find("datadir = /h/spaces/m/data\n") != std::string::npos);
     CHECK(text.find("innodb_doublewrite = ON\n") != std::string::npos);
     CHECK(text.find("skip-log-bin\n") != std::string::npos);
