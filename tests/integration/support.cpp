@@ -86,7 +86,13 @@ std::string query(const TestHome &home, const FlavourSql &client, const std::str
     std::vector<std::string> args{"shell", space, "--"};
     args.insert(args.end(), client.query_flags.begin(), client.query_flags.end());
     args.push_back(sql);
-    return home.ok(args);
+    RunResult r = home.run(args);
+    if (!r.succeeded()) {
+        INFO("the end of the server log: " << home.run({"logs", space, "-n", "15"}).out);
+        INFO("dspace shell failed: " << r.out << r.err);
+        REQUIRE(r.succeeded());
+    }
+    return r.out;
 }
 
 std::string query(const TestHome &home, const std::string &space, const std::string &sql) {
