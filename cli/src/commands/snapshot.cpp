@@ -7,7 +7,9 @@
 #include <dspace/core/duration.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/remotes.hpp>
 #include <dspace/core/suggest.hpp>
+#include <dspace/core/transfer.hpp>
 
 #include <iostream>
 #include <map>
@@ -44,12 +46,14 @@ void write_usage(JsonWriter &w, const std::optional<sdk::StoreUsage> &usage) {
     else w.Null();
 }
 
-//! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists).
-void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
+//! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists; not written when unknown).
+void write_summary(JsonWriter &w, const SnapshotManifest &m, std::optional<bool> orphan) {
     json_field(w, "space", m.space);
     json_field(w, "source_space", m.source_space);
-    w.Key("orphan");
-    w.Bool(orphan);
+    if (orphan) {
+        w.Key("orphan");
+        w.Bool(*orphan);
+    }
     json_field(w, "name", m.name);
     json_field(w, "snapshotter", m.snapshotter);
     json_field(w, "created", m.created);
@@ -88,15 +92,35 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
     return exit_ok;
 }
 
+//! `dspace snapshot ls --remote REMOTE [NAME]`.
+int list_remote(Context &context, SnapshotServices &services, const std::string &remote, const std::string &space, bool json) {
+    TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+    std::vector<SnapshotManifest> snapshots;
+    for (auto &m : transfer.list_remote(find_remote(context.config(), remote)))
+        if (space.empty() || m.space == space) snapshots.push_back(std::move(m));
+    if (json) {
+        print_json_array(snapshots, [&](JsonWriter &w, const SnapshotManifest &m) { write_summary(w, m, std::nullopt); });
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "FLAVOUR", "PARENT", "MESSAGE"}};
+    for (const auto &m : snapshots)
+        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.flavour + " " + m.server_version, m.parent,
+                        m.message});
+    print_table(rows);
+    return exit_ok;
+}
+
 int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot ls [NAME] [--orphans] [--json]";
+    spec.usage = "dspace snapshot ls [NAME] [--orphans] [--json]\n       dspace snapshot ls --remote REMOTE [NAME] [--json]";
     spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.\n"
                        "Snapshots of removed spaces are marked (removed); they restore into any space of their flavour\n"
-                       "(`dspace create NEW --from-snapshot SPACE/SNAP`) until `dspace snapshot prune --orphans`.";
-    std::string space;
+                       "(`dspace create NEW --from-snapshot SPACE/SNAP`) until `dspace snapshot prune --orphans`.\n"
+                       "--remote lists the complete snapshots pushed to a remote instead (`dspace pull` fetches one).";
+    std::string space, remote;
     spec.options.add_options()("space", po::value(&space), "the space")(
         "orphans", "only snapshots of removed spaces")(
+        "remote", po::value(&remote), "list the snapshots of this remote (JSON: without orphan, own_bytes, shared_bytes)")(
         "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour,\n"
                 "server_version, message, migration_tool, migration_head, own_bytes, shared_bytes} (the last two: stored bytes\n"
                 "only this snapshot uses / it shares with others; null for snapshotters without a shared store)");
@@ -104,6 +128,7 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
     SnapshotServices services(context, Access::read_only);
+    if (vm.count("remote")) return list_remote(context, services, remote, space, vm.count("json") > 0);
     std::vector<Listed> snapshots;
     for (auto &m : services.snapshots.store().list(space))
         if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back({m, services.snapshots.usage(m)});
