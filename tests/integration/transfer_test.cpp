@@ -129,6 +129,7 @@ std::multimap<std::string, std::string> remote_blocks(const stdfs::path &root) {
             CHECK(stdfs::exists(stdfs::path(file).replace_extension(".idx")));
             continue;
         }
+        if (file.extension() != ".idx") continue; // .<key>.tmp.<pid>: what a killed put to file:// left
         std::ifstream in(file, std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), {});
         REQUIRE(bytes.size() >= 16);
@@ -228,7 +229,7 @@ TEST_CASE("a second push after 1% of the rows changed sends only the changed blo
 }
 
 TEST_CASE("a push killed at any moment resumes without sending anything twice and is listed only once complete", "[push][kill]") {
-    int kills = kill_test::kills_per_operation() / 2;
+    int kills = kill_test::kills_per_operation() / 4; // 5, or 15 with DSPACE_TEST_LONG=1
     TestHome home;
     make_space(home, postgres(), "app", 100000);
     home.ok({"snapshot", "app", "s1"});
