@@ -309,6 +309,12 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
     TestHome home;
     make_space(home, postgres(), "app", 100);
     home.ok({"remote", "add", "team", "file://" + remote.path().string()});
+    CHECK_THAT(home.ok({"push", "--help"}), Contains("Usage: dspace push NAME SNAP [--to REMOTE]"));
+    CHECK_THAT(home.ok({"pull", "--help"}), Contains("Usage: dspace pull REMOTE NAME/SNAP [--as NAME/SNAP]"));
+    CHECK_THAT(home.ok({"snapshot", "ls", "--help"}), Contains("--remote REMOTE"));
+    CHECK(home.run({"pull", "team", "app"}).exit_code == 2); // not NAME/SNAP
+    CHECK_THAT(home.run({"push", "app", "nope", "--to", "team"}).err, Contains("has no snapshot 'nope'"));
+    CHECK_THAT(home.run({"push", "app", "nope", "--to", "elsewhere"}).err, Contains("elsewhere"));
     home.ok({"snapshot", "app", "tarred", "--snapshotter", "tar"});
     auto refused = home.run({"push", "app", "tarred", "--to", "team"});
     CHECK(refused.exit_code == 1);

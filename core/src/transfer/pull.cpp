@@ -1,6 +1,7 @@
 // `dspace pull`: the manifest, the payload files (checked against it), then the blocks the local store lacks,
 // each checked against its SHA-256 before any is stored; the snapshot is published only when all is in place.
 #include "remote_index.hpp"
+#include "byte_progress.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
@@ -85,7 +86,7 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
         std::uint64_t total = 0;
         for (const auto &block : *missing) total += block.length;
 
-        sdk::ProgressTask progress(host_.progress(), "pulling " + space + "/" + snap, total);
+        transfer::ByteProgress progress("pulling " + space + "/" + snap, total);
         auto pack = plan.begin();
         std::size_t next_block = 0;
         std::string pack_bytes;

@@ -1,6 +1,7 @@
 // `dspace push`: the blocks the remote lacks, grouped into packs (journaled so a killed push resumes), then the
 // payload files, then the manifest last.
 #include "pack_outbox.hpp"
+#include "byte_progress.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
@@ -63,7 +64,7 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
     result.blocks = used->size();
     result.blocks_sent = missing.size();
     {
-        sdk::ProgressTask progress(host_.progress(), "pushing " + space + "/" + snap, missing_bytes);
+        transfer::ByteProgress progress("pushing " + space + "/" + snap, missing_bytes);
         transfer::check(blocks.read_blocks(host_, missing, [&](const sdk::BlockRef &block, std::string_view bytes) {
             return status_of([&] {
                 outbox.add(transfer::from_hex(block.id), bytes);
