@@ -320,8 +320,8 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
     CHECK(refused.exit_code == 1);
     CHECK_THAT(refused.err, Contains("snapshotter 'tar'") && Contains("--snapshotter blocks"));
 
-    home.ok({"snapshot", "app", "s1"});
-    home.ok({"push", "app", "s1", "--to", "team"});
+    home.ok({"snapshot", "app", "s1", "--push", "--to", "team"}); // snapshot and push in one
+    CHECK(remote_snapshots(home, "team") == std::vector<std::string>{"app/s1"});
     auto manifest = remote.path() / "snapshots/app/s1/manifest.json";
     std::string text = [&] {
         std::ifstream in(manifest);

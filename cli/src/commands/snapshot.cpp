@@ -70,7 +70,7 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m, std::optional<bool>
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot NAME SNAP [--snapshotter " + loaded_names_text(context, "snapshotter") +
-                 "] [--online] [-m MESSAGE] [--force]\n"
+                 "] [--online] [-m MESSAGE] [--force] [--push [--to REMOTE]]\n"
                  "       dspace snapshot ls|inspect|rm|cp|prune|verify|gc ... (see `dspace snapshot ls --help` ...)";
     spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
                        "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
@@ -82,13 +82,24 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
                                                       " (default: config snapshots.default_snapshotter, else blocks)").c_str())
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
-        ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name");
+        ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name")
+        ("push", "then push it (`dspace push`)")
+        ("to", po::value<std::string>(), "the remote to push to (default: config storage.default_remote)");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot", spec, args, vm)) return exit_ok;
+    if (vm.count("to") && !vm.count("push")) throw UsageError("--to goes with --push", "add --push, or use `dspace push NAME SNAP --to REMOTE`");
+    std::optional<Remote> remote; // found before the snapshot is taken: a missing remote is reported first
+    if (vm.count("push")) remote = find_remote(context.config(), vm.count("to") ? vm["to"].as<std::string>() : "");
     SnapshotServices services(context);
     SnapshotManifest m = services.snapshots.take(options);
     std::cout << "snapshot " << m.space << "/" << m.name << " taken (" << m.snapshotter << ", " << m.size_bytes << " bytes)\n";
+    if (remote) {
+        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+        PushResult pushed = transfer.push(m.space, m.name, *remote);
+        std::cout << "pushed " << m.space << "/" << m.name << " to '" << remote->name << "': " << pushed.blocks_sent << " of " << pushed.blocks
+                  << " blocks sent\n";
+    }
     return exit_ok;
 }
 
