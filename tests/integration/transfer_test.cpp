@@ -322,6 +322,13 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
 
     home.ok({"snapshot", "app", "s1", "--push", "--to", "team"}); // snapshot and push in one
     CHECK(remote_snapshots(home, "team") == std::vector<std::string>{"app/s1"});
+    if (dspace_test::mariadb_installed()) {
+        home.ok({"create", "other", "--flavour", "mysql"});
+        auto mismatch = home.run({"pull", "team", "app/s1", "--as", "other/s1"});
+        CHECK(mismatch.exit_code == 1);
+        CHECK_THAT(mismatch.err, Contains("which space 'other' (mysql"));
+        home.ok({"rm", "other", "--force"});
+    }
     auto manifest = remote.path() / "snapshots/app/s1/manifest.json";
     std::string text = [&] {
         std::ifstream in(manifest);

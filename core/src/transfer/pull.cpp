@@ -20,7 +20,7 @@ std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, 
                             const std::filesystem::path &payload_dir) {
     std::uint64_t bytes = 0;
     for (const auto &file : manifest.files) {
-        std::string key = transfer::payload_key(space, snap, file.path);
+        std::string key = transfer::payload_key(space, snap, file.path); // checks file.path: no "..", no absolute path
         auto local = payload_dir / file.path;
         fs::make_private_dir(local.parent_path());
         storage.get_file(key, local);
@@ -67,6 +67,13 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
     SnapshotManifest manifest = manifest_from_json(storage.get_bytes(manifest_key), "of remote '" + remote.name + "' (" + manifest_key + ")");
     sdk::BlockTransfer &blocks = transfer::block_transfer_of(plugins_, manifest.snapshotter, "snapshot '" + space + "/" + snap + "'");
 
+    if (spaces_.exists(result.space)) {
+        SpaceState target = spaces_.load(result.space);
+        if (manifest.flavour != target.flavour || manifest.server_version != target.version)
+            throw Error("snapshot '" + space + "/" + snap + "' holds " + manifest.flavour + " " + manifest.server_version +
+                            " data, which space '" + result.space + "' (" + target.flavour + " " + target.version + ") cannot run",
+                        "pull it under a space of the same flavour and version, or of no space (--as NEW/SNAP)");
+    }
     SnapshotStore &store = snapshots_.store();
     snapshots_.recover_snapshot_leftovers(result.space);
     if (store.exists(result.space, result.name))
