@@ -20,9 +20,9 @@ void PackOutbox::flush() {
 }
 
 void PackOutbox::add(const BlockId &id, std::string_view bytes) {
+    if (!entries_.empty() && buffer_.size() + bytes.size() > pack_target_bytes) seal();
     entries_.push_back({id, buffer_.size(), std::uint32_t(bytes.size())});
     buffer_.append(bytes);
-    if (buffer_.size() >= pack_target_bytes) seal();
 }
 
 void PackOutbox::finish() {

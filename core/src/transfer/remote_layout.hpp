@@ -15,7 +15,7 @@ namespace dspace::transfer {
 
 //! The remote layout this dspace writes and reads.
 inline constexpr int remote_layout = 1;
-//! Blocks are grouped into packs of about this many bytes.
+//! Blocks are grouped into packs of at most this many bytes (one S3 PUT: larger objects go up in parts).
 inline constexpr std::size_t pack_target_bytes = 8u << 20;
 
 //! A block's SHA-256.
