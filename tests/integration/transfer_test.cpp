@@ -313,6 +313,8 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
     CHECK_THAT(home.ok({"pull", "--help"}), Contains("Usage: dspace pull REMOTE NAME/SNAP [--as NAME/SNAP]"));
     CHECK_THAT(home.ok({"snapshot", "ls", "--help"}), Contains("--remote REMOTE"));
     CHECK(home.run({"pull", "team", "app"}).exit_code == 2); // not NAME/SNAP
+    CHECK(home.run({"pull", "team", "app/s1", "--as", "../s1"}).exit_code == 2); // a name that is a path
+    CHECK(home.run({"push", "../app", "s1", "--to", "team"}).exit_code == 2);
     CHECK_THAT(home.run({"push", "app", "nope", "--to", "team"}).err, Contains("has no snapshot 'nope'"));
     CHECK_THAT(home.run({"push", "app", "nope", "--to", "elsewhere"}).err, Contains("elsewhere"));
     home.ok({"snapshot", "app", "tarred", "--snapshotter", "tar"});
