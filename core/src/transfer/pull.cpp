@@ -9,6 +9,7 @@
 #include <dspace/core/names.hpp>
 #include <dspace/core/transfer.hpp>
 
+#include <functional>
 #include <map>
 
 namespace dspace {
@@ -35,6 +36,7 @@ std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, 
 //! The blocks to fetch, grouped by the pack holding them (in pack order, then offset order).
 using PackPlan = std::map<std::uint32_t, std::vector<std::pair<sdk::BlockRef, transfer::BlockPlace>>>;
 
+//! Where each missing block is fetched from; throws Error when the remote lacks one.
 PackPlan plan_fetch(const transfer::RemoteIndex &index, const std::vector<sdk::BlockRef> &missing, const Remote &remote) {
     PackPlan plan;
     for (const auto &block : missing) {
@@ -47,6 +49,46 @@ PackPlan plan_fetch(const transfer::RemoteIndex &index, const std::vector<sdk::B
     for (auto &[pack, blocks] : plan)
         std::sort(blocks.begin(), blocks.end(), [](const auto &a, const auto &b) { return a.second.offset < b.second.offset; });
     return plan;
+}
+
+//! Fetches the missing blocks from the packs index names, checking each against its SHA-256, and adds them to the
+//! local store through blocks, all or none; returns the bytes fetched. A damaged block is reported naming its pack.
+std::uint64_t fetch_blocks(Storage &storage, const Remote &remote, const transfer::RemoteIndex &index, sdk::BlockTransfer &blocks,
+                           sdk::Host &host, const std::vector<sdk::BlockRef> &missing, const std::string &label) {
+    PackPlan plan = plan_fetch(index, missing, remote);
+    std::uint64_t total = 0, fetched = 0;
+    for (const auto &block : missing) total += block.length;
+    transfer::ByteProgress progress(label, total);
+    auto pack = plan.begin();
+    std::size_t next_block = 0;
+    std::string pack_bytes;
+    transfer::check(blocks.add_blocks(host, [&](sdk::BlockRef &block, std::string &bytes) -> sdk::Result<bool> {
+        try {
+            if (pack != plan.end() && next_block == pack->second.size()) ++pack, next_block = 0, pack_bytes.clear();
+            if (pack == plan.end()) return false;
+            std::string key = transfer::pack_key(index.packs()[pack->first]);
+            if (next_block == 0) {
+                pack_bytes = storage.get_bytes(key);
+                fetched += pack_bytes.size();
+            }
+            const auto &[ref, place] = pack->second[next_block++];
+            if (place.offset + place.length > pack_bytes.size() || place.length != ref.length ||
+                transfer::to_hex(transfer::sha256(std::string_view(pack_bytes).substr(place.offset, place.length))) != ref.id)
+                return sdk::Status::failure("block " + ref.id + " in pack " + key + " of remote '" + remote.name +
+                                                "' is damaged (its SHA-256 does not match); nothing was pulled",
+                                            "push the snapshot again from a machine that has it, after removing " + key +
+                                                " and its .idx from the remote");
+            block = ref;
+            bytes.assign(pack_bytes, place.offset, place.length);
+            progress.advance(place.length);
+            return true;
+        } catch (const Error &e) {
+            return sdk::Status::failure(e.what(), e.hint());
+        } catch (const std::exception &e) {
+            return sdk::Status::failure(e.what());
+        }
+    }));
+    return fetched;
 }
 
 } // namespace
@@ -74,6 +116,20 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
                             " data, which space '" + result.space + "' (" + target.flavour + " " + target.version + ") cannot run",
                         "pull it under a space of the same flavour and version, or of no space (--as NEW/SNAP)");
     }
+    auto under_space_lock = [&](const std::function<void()> &fn) {
+        if (!spaces_.exists(result.space)) return fn(); // a snapshot of no space: no lock to take
+        FileLock lock = spaces_.lock(result.space);
+        fn();
+    };
+    // The blocks the payload at dir uses that the local store lacks (used_count: how many it uses, when not null).
+    auto missing_blocks = [&](const std::filesystem::path &dir, std::uint64_t *used_count) {
+        auto used = blocks.payload_blocks(host_, dir.string());
+        transfer::check(used.status());
+        if (used_count) *used_count = used->size();
+        auto missing = blocks.missing_blocks(host_, *used);
+        transfer::check(missing.status());
+        return *missing;
+    };
     SnapshotStore &store = snapshots_.store();
     snapshots_.recover_snapshot_leftovers(result.space);
     if (store.exists(result.space, result.name))
@@ -82,58 +138,27 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
     StagedSnapshot staged = store.stage(result.space, result.name);
     try {
         result.bytes_fetched = fetch_payload(storage, manifest, space, snap, staged.payload_dir);
-        auto used = blocks.payload_blocks(host_, staged.payload_dir.string());
-        transfer::check(used.status());
-        auto missing = blocks.missing_blocks(host_, *used);
-        transfer::check(missing.status());
-        result.blocks = used->size();
-        result.blocks_fetched = missing->size();
+        auto missing = missing_blocks(staged.payload_dir, &result.blocks);
+        result.blocks_fetched = missing.size();
         transfer::RemoteIndex index(storage, open.state_dir / "index");
-        PackPlan plan = plan_fetch(index, *missing, remote);
-        std::uint64_t total = 0;
-        for (const auto &block : *missing) total += block.length;
-
-        transfer::ByteProgress progress("pulling " + space + "/" + snap, total);
-        auto pack = plan.begin();
-        std::size_t next_block = 0;
-        std::string pack_bytes;
-        transfer::check(blocks.add_blocks(host_, [&](sdk::BlockRef &block, std::string &bytes) -> sdk::Result<bool> {
-            try {
-                if (pack != plan.end() && next_block == pack->second.size()) ++pack, next_block = 0, pack_bytes.clear();
-                if (pack == plan.end()) return false;
-                std::string key = transfer::pack_key(index.packs()[pack->first]);
-                if (next_block == 0) {
-                    pack_bytes = storage.get_bytes(key);
-                    result.bytes_fetched += pack_bytes.size();
-                }
-                const auto &[ref, place] = pack->second[next_block++];
-                if (place.offset + place.length > pack_bytes.size() || place.length != ref.length ||
-                    transfer::to_hex(transfer::sha256(std::string_view(pack_bytes).substr(place.offset, place.length))) != ref.id)
-                    return sdk::Status::failure("block " + ref.id + " in pack " + key + " of remote '" + remote.name +
-                                                    "' is damaged (its SHA-256 does not match); nothing was pulled",
-                                                "push the snapshot again from a machine that has it, after removing " + key +
-                                                    " and its .idx from the remote");
-                block = ref;
-                bytes.assign(pack_bytes, place.offset, place.length);
-                progress.advance(place.length);
-                return true;
-            } catch (const Error &e) {
-                return sdk::Status::failure(e.what(), e.hint());
-            } catch (const std::exception &e) {
-                return sdk::Status::failure(e.what());
-            }
-        }));
+        result.bytes_fetched += fetch_blocks(storage, remote, index, blocks, host_, missing, "pulling " + space + "/" + snap);
         manifest.space = result.space;
         manifest.name = result.name;
-        auto publish = [&] { store.publish(staged, manifest, false); };
-        if (spaces_.exists(result.space)) {
-            FileLock lock = spaces_.lock(result.space);
-            publish();
-        } else {
-            publish();
-        }
+        under_space_lock([&] { store.publish(staged, manifest, false); });
     } catch (...) {
         store.discard(staged);
+        throw;
+    }
+    // A garbage collection between adding the blocks and publishing (a `snapshot rm` elsewhere) may have taken
+    // some: the published snapshot is live now, so fetch those again, or remove it.
+    try {
+        auto missing = missing_blocks(store.payload_dir(result.space, result.name), nullptr);
+        if (!missing.empty()) {
+            transfer::RemoteIndex index(storage, open.state_dir / "index");
+            result.bytes_fetched += fetch_blocks(storage, remote, index, blocks, host_, missing, "pulling " + space + "/" + snap);
+        }
+    } catch (...) {
+        under_space_lock([&] { store.remove(result.space, result.name); });
         throw;
     }
     return result;
