@@ -368,3 +368,43 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
     CHECK_THAT(down.err, Contains("cannot reach the S3 endpoint"));
     CHECK(home.ok({"snapshot", "ls", "app", "--json"}).find("\"s3\"") == std::string::npos);
 }
+
+TEST_CASE("a pull killed at any moment leaves no snapshot or the whole one and runs again", "[push][kill]") {
+    int kills = kill_test::kills_per_operation() / 4; // 5, or 15 with DSPACE_TEST_LONG=1
+    TempDir remote("dspace-remote-");
+    std::string url = "file://" + remote.path().string();
+    std::string checksum;
+    {
+        TestHome home;
+        checksum = make_space(home, postgres(), "app", 100000);
+        home.ok({"remote", "add", "team", url});
+        home.ok({"snapshot", "app", "s1", "--push", "--to", "team"});
+        home.ok({"rm", "app", "--force"});
+    }
+    TestHome home;
+    home.ok({"remote", "add", "team", url});
+    auto span = kill_test::duration_of(home, {"pull", "team", "app/s1"});
+    home.ok({"snapshot", "rm", "app", "s1"}); // its blocks go too: the next pull fetches them all again
+    for (int i = 0; i < kills; ++i) {
+        auto delay = kill_test::spread_delay(i, kills, span);
+        INFO("kill " << i << " after " << delay.count() << " ms of " << span.count());
+        kill_test::run_killed({"pull", "team", "app/s1"}, delay);
+        // A listed snapshot is whole; the only other trace is a staging directory, which (as for `snapshot cp` to a
+        // removed space) `snapshot verify --repair` and `dspace gc` remove.
+        auto verified = home.run({"snapshot", "verify", "--json"});
+        rapidjson::Document problems;
+        problems.Parse(verified.out.c_str());
+        REQUIRE(problems.IsArray());
+        for (const auto &problem : problems.GetArray()) {
+            INFO(problem["name"].GetString());
+            CHECK(std::string(problem["problem"].GetString()) == "left over by an interrupted command");
+        }
+        home.ok({"snapshot", "verify", "--repair"});
+        if (home.ok({"snapshot", "ls", "--json"}) == "[]\n") home.ok({"pull", "team", "app/s1"});
+        CHECK(home.ok({"snapshot", "verify", "--json"}) == "[]\n");
+        home.ok({"create", "back", "--from-snapshot", "app/s1"});
+        CHECK(sql_of(home, postgres(), "back", postgres().checksum) == checksum);
+        home.ok({"rm", "back", "--force"});
+        home.ok({"snapshot", "rm", "app", "s1"});
+    }
+}
