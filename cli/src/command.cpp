@@ -26,6 +26,7 @@ const std::vector<Command> &commands() {
         add_init_commands(t);
         add_workflow_commands(t);
         add_remote_commands(t);
+        add_transfer_commands(t);
         add_plugins_commands(t);
         add_expiry_commands(t);
         return t;

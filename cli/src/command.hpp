@@ -57,5 +57,6 @@ void add_migrate_commands(std::vector<Command> &table);  //!< migrate
 void add_init_commands(std::vector<Command> &table);     //!< init
 void add_workflow_commands(std::vector<Command> &table); //!< up, seed, dump, load, reset, down
 void add_remote_commands(std::vector<Command> &table);   //!< remote (add, rm, ls)
+void add_transfer_commands(std::vector<Command> &table); //!< push, pull
 
 } // namespace dspace::cli

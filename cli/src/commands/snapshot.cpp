@@ -7,7 +7,9 @@
 #include <dspace/core/duration.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/remotes.hpp>
 #include <dspace/core/suggest.hpp>
+#include <dspace/core/transfer.hpp>
 
 #include <iostream>
 #include <map>
@@ -44,12 +46,14 @@ void write_usage(JsonWriter &w, const std::optional<sdk::StoreUsage> &usage) {
     else w.Null();
 }
 
-//! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists).
-void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
+//! Writes the fields `snapshot ls --json` lists (orphan: its space no longer exists; not written when unknown).
+void write_summary(JsonWriter &w, const SnapshotManifest &m, std::optional<bool> orphan) {
     json_field(w, "space", m.space);
     json_field(w, "source_space", m.source_space);
-    w.Key("orphan");
-    w.Bool(orphan);
+    if (orphan) {
+        w.Key("orphan");
+        w.Bool(*orphan);
+    }
     json_field(w, "name", m.name);
     json_field(w, "snapshotter", m.snapshotter);
     json_field(w, "created", m.created);
@@ -66,7 +70,7 @@ void write_summary(JsonWriter &w, const SnapshotManifest &m, bool orphan) {
 int snapshot_take(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
     spec.usage = "dspace snapshot NAME SNAP [--snapshotter " + loaded_names_text(context, "snapshotter") +
-                 "] [--online] [-m MESSAGE] [--force]\n"
+                 "] [--online] [-m MESSAGE] [--force] [--push [--to REMOTE]]\n"
                  "       dspace snapshot ls|inspect|rm|cp|prune|verify|gc ... (see `dspace snapshot ls --help` ...)";
     spec.description = "Takes snapshot SNAP of space NAME. A running space is stopped cleanly, copied and started again\n"
                        "(--online: frozen instead, crash-consistent); logical snapshotters dump the running server.";
@@ -78,25 +82,56 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
                                                       " (default: config snapshots.default_snapshotter, else blocks)").c_str())
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
-        ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name");
+        ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name")
+        ("push", "then push it (`dspace push`)")
+        ("to", po::value<std::string>(), "the remote to push to (default: config storage.default_remote)");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
     if (!parse_verb("snapshot", spec, args, vm)) return exit_ok;
+    if (vm.count("to") && !vm.count("push")) throw UsageError("--to goes with --push", "add --push, or use `dspace push NAME SNAP --to REMOTE`");
+    std::optional<Remote> remote; // found before the snapshot is taken: a missing remote is reported first
+    if (vm.count("push")) remote = find_remote(context.config(), vm.count("to") ? vm["to"].as<std::string>() : "");
     SnapshotServices services(context);
     SnapshotManifest m = services.snapshots.take(options);
     std::cout << "snapshot " << m.space << "/" << m.name << " taken (" << m.snapshotter << ", " << m.size_bytes << " bytes)\n";
+    if (remote) {
+        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+        PushResult pushed = transfer.push(m.space, m.name, *remote);
+        std::cout << "pushed " << m.space << "/" << m.name << " to '" << remote->name << "': " << pushed.blocks_sent << " of " << pushed.blocks
+                  << " blocks sent\n";
+    }
+    return exit_ok;
+}
+
+//! `dspace snapshot ls --remote REMOTE [NAME]`.
+int list_remote(Context &context, SnapshotServices &services, const std::string &remote, const std::string &space, bool json) {
+    TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+    std::vector<SnapshotManifest> snapshots;
+    for (auto &m : transfer.list_remote(find_remote(context.config(), remote)))
+        if (space.empty() || m.space == space) snapshots.push_back(std::move(m));
+    if (json) {
+        print_json_array(snapshots, [&](JsonWriter &w, const SnapshotManifest &m) { write_summary(w, m, std::nullopt); });
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"SPACE", "NAME", "SNAPSHOTTER", "CREATED", "SIZE", "FLAVOUR", "PARENT", "MESSAGE"}};
+    for (const auto &m : snapshots)
+        rows.push_back({m.space, m.name, m.snapshotter, m.created, std::to_string(m.size_bytes), m.flavour + " " + m.server_version, m.parent,
+                        m.message});
+    print_table(rows);
     return exit_ok;
 }
 
 int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot ls [NAME] [--orphans] [--json]";
+    spec.usage = "dspace snapshot ls [NAME] [--orphans] [--json]\n       dspace snapshot ls --remote REMOTE [NAME] [--json]";
     spec.description = "Lists the complete snapshots of space NAME (of every space when omitted), oldest first.\n"
                        "Snapshots of removed spaces are marked (removed); they restore into any space of their flavour\n"
-                       "(`dspace create NEW --from-snapshot SPACE/SNAP`) until `dspace snapshot prune --orphans`.";
-    std::string space;
+                       "(`dspace create NEW --from-snapshot SPACE/SNAP`) until `dspace snapshot prune --orphans`.\n"
+                       "--remote lists the complete snapshots pushed to a remote instead (`dspace pull` fetches one).";
+    std::string space, remote;
     spec.options.add_options()("space", po::value(&space), "the space")(
         "orphans", "only snapshots of removed spaces")(
+        "remote", po::value(&remote), "list the snapshots of this remote (JSON: without orphan, own_bytes, shared_bytes)")(
         "json", "print a JSON array of {space, source_space, orphan, name, snapshotter, created, size_bytes, parent, flavour,\n"
                 "server_version, message, migration_tool, migration_head, own_bytes, shared_bytes} (the last two: stored bytes\n"
                 "only this snapshot uses / it shares with others; null for snapshotters without a shared store)");
@@ -104,6 +139,7 @@ int snapshot_ls(Context &context, const std::vector<std::string> &args) {
     po::variables_map vm;
     if (!parse_verb("snapshot ls", spec, args, vm)) return exit_ok;
     SnapshotServices services(context, Access::read_only);
+    if (vm.count("remote")) return list_remote(context, services, remote, space, vm.count("json") > 0);
     std::vector<Listed> snapshots;
     for (auto &m : services.snapshots.store().list(space))
         if (!vm.count("orphans") || services.snapshots.is_orphan(m)) snapshots.push_back({m, services.snapshots.usage(m)});

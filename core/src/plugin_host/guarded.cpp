@@ -251,6 +251,26 @@ private:
     sdk::SharedStore &inner_;
 };
 
+class GuardedBlockTransfer final : public sdk::BlockTransfer, Guard {
+public:
+    GuardedBlockTransfer(sdk::BlockTransfer &inner, PluginIdentity plugin) : Guard(std::move(plugin)), inner_(inner) {}
+    sdk::Result<std::vector<sdk::BlockRef>> payload_blocks(sdk::Host &host, std::string_view payload_dir) override {
+        return call("BlockTransfer::payload_blocks", [&] { return inner_.payload_blocks(host, payload_dir); });
+    }
+    sdk::Result<std::vector<sdk::BlockRef>> missing_blocks(sdk::Host &host, const std::vector<sdk::BlockRef> &wanted) override {
+        return call("BlockTransfer::missing_blocks", [&] { return inner_.missing_blocks(host, wanted); });
+    }
+    sdk::Status read_blocks(sdk::Host &host, const std::vector<sdk::BlockRef> &blocks, const sdk::BlockSink &sink) override {
+        return call("BlockTransfer::read_blocks", [&] { return inner_.read_blocks(host, blocks, sink); });
+    }
+    sdk::Status add_blocks(sdk::Host &host, const sdk::BlockSource &next) override {
+        return call("BlockTransfer::add_blocks", [&] { return inner_.add_blocks(host, next); });
+    }
+
+private:
+    sdk::BlockTransfer &inner_;
+};
+
 //! Wraps iface (a Cap*) in Decorator.
 template <typename Cap, typename Decorator>
 GuardedCapability wrap(void *iface, const PluginIdentity &plugin) {
@@ -284,6 +304,7 @@ GuardedCapability guard_capability(sdk::CapabilityId id, void *iface, const Plug
     case sdk::CapabilityId::migration_plan: return wrap<sdk::MigrationPlan, GuardedMigrationPlan>(iface, plugin);
     case sdk::CapabilityId::in_place_restore: return wrap<sdk::InPlaceRestore, GuardedInPlaceRestore>(iface, plugin);
     case sdk::CapabilityId::shared_store: return wrap<sdk::SharedStore, GuardedSharedStore>(iface, plugin);
+    case sdk::CapabilityId::block_transfer: return wrap<sdk::BlockTransfer, GuardedBlockTransfer>(iface, plugin);
     }
     return {};
 }

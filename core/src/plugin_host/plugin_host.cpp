@@ -31,7 +31,8 @@ const char *capability_kind(sdk::CapabilityId id) {
     case sdk::CapabilityId::rekey: return "flavour";
     case sdk::CapabilityId::migration_plan: return "migrator";
     case sdk::CapabilityId::in_place_restore:
-    case sdk::CapabilityId::shared_store: return "snapshotter";
+    case sdk::CapabilityId::shared_store:
+    case sdk::CapabilityId::block_transfer: return "snapshotter";
     }
     return nullptr;
 }

@@ -1,6 +1,7 @@
 // The blocks snapshotter: files split into page-sized blocks, each stored once under its SHA-256 in a store
 // shared by every snapshot of $DSPACE_HOME; a snapshot is a block list. Rollback rewrites only what differs.
 #include "block_engine.hpp"
+#include "block_transfer.hpp"
 #include "file_io.hpp"
 
 #include <dspace/sdk/plugin.hpp>
@@ -25,7 +26,8 @@ sdk::Status guarded(const std::string &what, const std::function<void()> &fn) {
     }
 }
 
-class BlocksSnapshotter final : public sdk::Snapshotter, public sdk::InPlaceRestore, public sdk::SharedStore {
+class BlocksSnapshotter final : public sdk::Snapshotter, public sdk::InPlaceRestore, public sdk::SharedStore,
+                                public sdk::BlockTransfer {
 public:
     std::string name() const override { return "blocks"; }
     std::string description() const override {
@@ -81,6 +83,28 @@ public:
         return usage;
     }
 
+    sdk::Result<std::vector<sdk::BlockRef>> payload_blocks(sdk::Host &, std::string_view payload_dir) override {
+        std::vector<sdk::BlockRef> refs;
+        auto status = guarded("listing a snapshot's blocks", [&] { refs = blocks::payload_block_refs(std::string(payload_dir)); });
+        if (!status.ok()) return status;
+        return refs;
+    }
+
+    sdk::Result<std::vector<sdk::BlockRef>> missing_blocks(sdk::Host &host, const std::vector<sdk::BlockRef> &wanted) override {
+        std::vector<sdk::BlockRef> missing;
+        auto status = guarded("looking blocks up in the block store", [&] { missing = blocks::missing_block_refs(store_root(host), wanted); });
+        if (!status.ok()) return status;
+        return missing;
+    }
+
+    sdk::Status read_blocks(sdk::Host &host, const std::vector<sdk::BlockRef> &refs, const sdk::BlockSink &sink) override {
+        return guarded("reading blocks", [&] { blocks::read_block_refs(store_root(host), refs, sink); });
+    }
+
+    sdk::Status add_blocks(sdk::Host &host, const sdk::BlockSource &next) override {
+        return guarded("adding blocks to the block store", [&] { blocks::add_block_refs(store_root(host), next); });
+    }
+
 private:
     blocks::RestorePlan plan_; //!< what the last verify_restore found, for the restore_in_place that follows it
 
@@ -102,6 +126,7 @@ void register_blocks(sdk::Registrar &registrar) {
     registrar.add_snapshotter(std::move(snapshotter));
     registrar.provide<sdk::InPlaceRestore>("blocks", self);
     registrar.provide<sdk::SharedStore>("blocks", self);
+    registrar.provide<sdk::BlockTransfer>("blocks", self);
 }
 
 } // namespace

@@ -34,6 +34,7 @@ enum class CapabilityId : std::uint32_t {
     migration_plan = 7,   //!< Migrator: MigrationPlan (since 1.1)
     in_place_restore = 8, //!< Snapshotter: InPlaceRestore (since 1.1)
     shared_store = 9,     //!< Snapshotter: SharedStore (since 1.1)
+    block_transfer = 10,  //!< Snapshotter: BlockTransfer (since 1.1)
 };
 
 } // namespace dspace::sdk

@@ -8,6 +8,7 @@
 #include "status.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,34 @@ public:
     //! What the snapshot at payload_dir occupies, given every snapshot of this snapshotter (live_payload_dirs).
     virtual Result<StoreUsage> usage(Host &host, std::string_view payload_dir,
                                      const std::vector<std::string> &live_payload_dirs) = 0;
+};
+
+//! One stored block as BlockTransfer names it.
+struct BlockRef {
+    std::string id;           //!< the SHA-256 of its bytes, 64 lower-case hex digits
+    std::uint32_t length = 0; //!< its length in bytes
+};
+
+//! Gives BlockTransfer::read_blocks each block read: a failure stops the reading.
+using BlockSink = std::function<Status(const BlockRef &block, std::string_view bytes)>;
+//! Gives BlockTransfer::add_blocks the next block: true with block and bytes filled, false at the end; a failure
+//! stops the addition and nothing is added.
+using BlockSource = std::function<Result<bool>(BlockRef &block, std::string &bytes)>;
+
+//! Snapshots made of content-addressed blocks, so that the host can copy them between stores (push, pull)
+//! sending each block once. Without it, the host refuses to push the snapshotter's snapshots.
+class DSPACE_SDK_VISIBLE BlockTransfer {
+public:
+    static constexpr CapabilityId id = CapabilityId::block_transfer; //!< this capability's id
+    virtual ~BlockTransfer() = default;
+    //! Every stored block the snapshot at payload_dir uses, each once, in the order first used.
+    virtual Result<std::vector<BlockRef>> payload_blocks(Host &host, std::string_view payload_dir) = 0;
+    //! The blocks of wanted the local store lacks, in wanted's order.
+    virtual Result<std::vector<BlockRef>> missing_blocks(Host &host, const std::vector<BlockRef> &wanted) = 0;
+    //! Reads each block of blocks from the local store, checked against its id, and gives it to sink in order.
+    virtual Status read_blocks(Host &host, const std::vector<BlockRef> &blocks, const BlockSink &sink) = 0;
+    //! Adds the blocks next supplies (each checked against its id) to the local store, durably, all or none.
+    virtual Status add_blocks(Host &host, const BlockSource &next) = 0;
 };
 
 } // namespace dspace::sdk

@@ -1,0 +1,31 @@
+// What push, pull and remote listings share: the remote opened with its local state locked, and the
+// snapshotter's BlockTransfer.
+#pragma once
+
+#include "remote_layout.hpp"
+
+#include <dspace/core/lock.hpp>
+#include <dspace/core/plugin_host.hpp>
+#include <dspace/sdk/snapshotter_capabilities.hpp>
+
+#include <memory>
+
+namespace dspace::transfer {
+
+//! A remote opened for one command, its local state (index cache, push journal) locked against other commands.
+struct OpenRemote {
+    //! Opens remote; checks its layout marker (writing it when create and absent).
+    OpenRemote(const std::filesystem::path &home, const Remote &remote, bool create);
+    Remote remote;                     //!< the remote
+    std::filesystem::path state_dir;   //!< its local state
+    FileLock lock;                     //!< held for the command's duration
+    std::unique_ptr<Storage> storage;  //!< the destination
+};
+
+//! The BlockTransfer of snapshotter; throws Error naming it and what to do when it has none (verb: "push", "pull").
+sdk::BlockTransfer &block_transfer_of(PluginHost &plugins, const std::string &snapshotter, const std::string &what);
+
+//! Throws Error with status's message and hint unless it is ok.
+void check(const sdk::Status &status);
+
+} // namespace dspace::transfer
