@@ -188,7 +188,10 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     state.commit(list_path(job.payload_dir));
 }
 
-void restore_new(const EngineJob &job, sdk::Progress &progress) { sync_in_place(job, true, progress); }
+void restore_new(const EngineJob &job, sdk::Progress &progress) {
+    sync_in_place(job, true, progress);
+    syncfs_path(job.data_dir); // (an in-place restore is synced by the host, before it drops its journal)
+}
 
 namespace {
 
@@ -213,15 +216,31 @@ bool same_block(const BlockRecord &snapshot, const BlockRecord *was) {
 //! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
 //! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
 //! stored blocks that differ, and writes them when applying.
-void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &list, BlockStore &store, bool apply, bool exists,
-               const Owner &owner, StateWriter *state, RestorePlan *plan, const std::vector<BlockRecord> *live_records,
-               std::vector<unsigned char> &live, std::vector<unsigned char> &stored) {
+//! What one pass of sync_in_place shares between its files.
+struct SyncPass {
+    const EngineJob &job;
+    BlockListReader &list;                //!< the snapshot's list, at the current file's blocks
+    BlockStore &store;
+    bool apply;                           //!< writing (else only checking)
+    const Owner &owner;
+    StateWriter *state;                   //!< the new state (apply)
+    RestorePlan *plan;                    //!< the check's findings (may be null)
+    std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
+    std::vector<unsigned char> live, stored; //!< buffers
+};
+
+void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::vector<BlockRecord> *live_records) {
+    const EngineJob &job = pass.job;
+    BlockListReader &list = pass.list;
+    bool apply = pass.apply;
+    RestorePlan *plan = pass.plan;
+    std::vector<unsigned char> &live = pass.live, &stored = pass.stored;
     std::string full = job.data_dir + "/" + entry.path;
     Fd fd;
     std::uint64_t live_size = 0;
     if (apply) {
         fd = open_checked(full, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
-        if (!exists) owner.apply(full);
+        if (!exists) pass.owner.apply(full);
     } else if (exists) {
         int raw = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (raw < 0 && errno != ENOENT) throw_errno("cannot open " + full);
@@ -247,17 +266,19 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
             if (follow_check) checked = &it->second;
         }
     }
-    // Makes block index the list's record (checking the stored block first); the live bytes there differ.
+    // Makes block index the list's record (the check only notes the stored block to check); the live bytes there differ.
     auto restore_block = [&](std::uint64_t index, const BlockRecord &record) {
         if (checked && !follow_check) checked->differing.push_back(index);
         std::uint32_t length = block_length(entry.size, page, index);
         std::uint64_t position = index * page;
-        if (record.hole) {
-            if (apply) punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), stored, full);
-            return;
+        if (!apply) {
+            if (!record.hole) pass.to_check.emplace_back(record.id, length);
+        } else if (record.hole) {
+            punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), stored, full);
+        } else {
+            pass.store.read_verified(record.id, length, stored);
+            pwrite_all(fd.get(), stored.data(), length, position, full);
         }
-        store.read_verified(record.id, length, stored);
-        if (apply) pwrite_all(fd.get(), stored.data(), length, position, full);
     };
     if (follow_check || live_records) {
         std::size_t next = 0; // differing is in increasing order
@@ -295,7 +316,7 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
     struct timespec times[2] = {to_timespec(entry.mtime_ns), to_timespec(entry.mtime_ns)};
     if (::futimens(fd.get(), times) != 0) throw_errno("cannot set the times of " + full);
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
-    if (state) state->add(entry.path, st, entry.digest, now_ns());
+    if (pass.state) pass.state->add(entry.path, st, entry.digest, now_ns());
 }
 
 //! The block list the live files were last synced with (linked beside the state), read forward in path order.
@@ -355,7 +376,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     auto live = scan_tree(job.data_dir);
     std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
     std::vector<std::uint32_t> dir_modes;
-    std::vector<unsigned char> live_buffer, stored_buffer;
+    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}};
     std::string removed_prefix;
     std::size_t l = 0;
     ListEntry entry;
@@ -406,17 +427,15 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
                 if (state) state->add(entry.path, match->st, entry.digest, now_ns());
                 continue;
             }
-            sync_file(job, entry, list, store, apply, match != nullptr, owner, state ? &*state : nullptr, plan, live_records, live_buffer,
-                      stored_buffer);
+            sync_file(pass, entry, match != nullptr, live_records);
         }
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);
-    if (!apply) return;
+    if (!apply) return store.check_blocks(std::move(pass.to_check));
     for (std::size_t i = dirs.size(); i-- > 0;) {
         if (::chmod(dirs[i].first.c_str(), dir_modes[i]) != 0) throw_errno("cannot set the mode of " + dirs[i].first);
         set_mtime(dirs[i].first, dirs[i].second);
     }
-    syncfs_path(job.data_dir);
     state->commit(list_path(job.payload_dir));
 }
 

@@ -53,6 +53,9 @@ public:
     std::optional<BlockLocation> find(const BlockId &id) const;
     //! Reads block id into out and checks it against its id and expected length; throws BlockError naming what is damaged.
     void read_verified(const BlockId &id, std::uint32_t length, std::vector<unsigned char> &out) const;
+    //! Reads and checks every block (id, length) like read_verified, asking the kernel for all of them first and
+    //! reading them in pack order: the reads overlap instead of waiting for the disk one by one.
+    void check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const;
     //! A writer for new blocks (one new pack).
     std::unique_ptr<PackWriter> writer();
     //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others; returns bytes freed. Needs exclusive access.
