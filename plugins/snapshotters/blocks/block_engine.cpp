@@ -184,7 +184,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         state.add(live.path, st, digest, observed_ns);
     }
     list.finish(false);
-    pack->commit(); // one syncfs: the new blocks, their index and this block list
+    pack->commit(); // the new blocks and their index (the host syncs the payload, this block list, before publishing it)
     state.commit(list_path(job.payload_dir));
 }
 

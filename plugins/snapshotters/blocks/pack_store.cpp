@@ -75,7 +75,7 @@ void write_pack_index(const std::string &path, std::vector<IndexEntry> entries) 
         out.integer<std::uint64_t>(entry.offset);
         out.integer<std::uint32_t>(entry.length);
     }
-    out.finish(false);
+    out.finish(true);
 }
 
 std::vector<IndexEntry> read_pack_index(const std::string &path) {
@@ -291,7 +291,7 @@ bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) 
 std::uint64_t PackWriter::commit() {
     std::string base = store_.packs_dir_ + "/" + name_;
     std::uint64_t bytes = out_->offset();
-    out_->finish(false);
+    out_->finish(!added_.empty());
     committed_ = true;
     if (added_.empty()) {
         if (::unlink((base + ".pack").c_str()) != 0) throw_errno("cannot remove " + base + ".pack");
@@ -301,8 +301,7 @@ std::uint64_t PackWriter::commit() {
     entries.reserve(added_.size());
     for (const auto &[id, entry] : added_) entries.push_back(entry);
     added_.clear();
-    write_pack_index(base + ".idx.tmp", std::move(entries));
-    syncfs_path(store_.packs_dir_); // one sync: the pack's bytes and its index are on disk before the index is named
+    write_pack_index(base + ".idx.tmp", std::move(entries)); // the pack's bytes and its index are on disk before the index is named
     if (::rename((base + ".idx.tmp").c_str(), (base + ".idx").c_str()) != 0) throw_errno("cannot publish " + base + ".idx");
     fsync_path(store_.packs_dir_);
     return bytes;

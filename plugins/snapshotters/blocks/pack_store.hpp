@@ -34,7 +34,7 @@ struct IndexEntry {
     std::uint32_t length = 0;  //!< byte length
 };
 
-//! Writes a pack index (entries sorted here) to path.
+//! Writes a pack index (entries sorted here) to path, and fsyncs it.
 void write_pack_index(const std::string &path, std::vector<IndexEntry> entries);
 //! Reads every entry of the pack index at path, checking its structure.
 std::vector<IndexEntry> read_pack_index(const std::string &path);
@@ -81,7 +81,7 @@ public:
     ~PackWriter();
     //! Stores a block unless the store or this pack already has it; returns true when it was added.
     bool put(const BlockId &id, const void *data, std::uint32_t length);
-    //! Syncs the store's file system once and publishes the pack's index; returns bytes added.
+    //! Makes the pack and its index durable (fsync: only what this writer wrote), then publishes the index; returns bytes added.
     std::uint64_t commit();
 
 private:
