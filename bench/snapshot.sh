@@ -116,4 +116,5 @@ echo "| change   | dspace snapshot | rsync -a | rsync --link-dest | tar | dspace
 echo "|----------|-----------------|----------|-------------------|-----|----------------------------------------|----------------------------------|---------------------------|-------------------------------|----------------------------------------------|"
 printf '%s\n' "${rows[@]}"
 echo
+[ -r /proc/pressure/io ] && echo "I/O pressure at the end (other work on the machine waiting for the disk too): $(head -1 /proc/pressure/io)"
 echo "ratios: snapshot columns: the other tool's time / dspace snapshot's; rollback columns: stop + rm + cp -a + start's time / dspace's (above 1x: dspace is faster). dspace peak RSS: $(sort -n "$WORK/rss" | tail -1) KiB"
