@@ -7,11 +7,12 @@
 #     what changed) | pg_ctl stop -m immediate + rm -rf + cp -a + pg_ctl start -w | the same with rsync -a --delete
 # for each change since the base snapshot: none, 1,000 pgbench transactions, 10,000 transactions, a full-table rewrite.
 # Prints one table: medians, ratios (other / dspace), bytes each snapshot adds, dspace's peak RSS.
-# Not a test. Usage: [SCALE=20] [RUNS=5] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
+# Not a test. Usage: [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
 set -euo pipefail
 DSPACE=$(realpath "${1:-$(dirname "$0")/../build/bin/dspace}")
 SCALE=${SCALE:-20}
 RUNS=${RUNS:-5}
+KINDS=${KINDS:-none txn1k txn10k rewrite}   # a subset for long runs, e.g. KINDS="none txn1k"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /tmp/dspace-bench-XXXXXX)
 chmod 0711 "$WORK"
@@ -74,7 +75,7 @@ manual_rm_cp() { manual_stop; rm -rf "$MANUAL/data"; cp -a "$MANUAL/base" "$MANU
 manual_rsync() { manual_stop; rsync -a --delete "$MANUAL/base/" "$MANUAL/data/"; manual_start; }
 
 rows=()
-for kind in none txn1k txn10k rewrite; do
+for kind in $KINDS; do
     rm -f "$WORK"/t.* "$WORK/bytes."*
     for run in $(seq 1 "$RUNS"); do
         echo "  $kind: run $run of $RUNS" >&2
