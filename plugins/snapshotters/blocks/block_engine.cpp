@@ -213,22 +213,22 @@ bool same_block(const BlockRecord &snapshot, const BlockRecord *was) {
     return snapshot.hole ? was->hole : !was->hole && was->id == snapshot.id;
 }
 
-//! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
-//! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
-//! stored blocks that differ, and writes them when applying.
 //! What one pass of sync_in_place shares between its files.
 struct SyncPass {
-    const EngineJob &job;
+    const EngineJob &job;                 //!< the directories
     BlockListReader &list;                //!< the snapshot's list, at the current file's blocks
-    BlockStore &store;
+    BlockStore &store;                    //!< where the snapshot's blocks are read from
     bool apply;                           //!< writing (else only checking)
-    const Owner &owner;
+    const Owner &owner;                   //!< who new entries belong to
     StateWriter *state;                   //!< the new state (apply)
     RestorePlan *plan;                    //!< the check's findings (may be null)
     std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
     std::vector<unsigned char> live, stored; //!< buffers
 };
 
+//! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
+//! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
+//! stored blocks that differ, and writes them when applying.
 void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::vector<BlockRecord> *live_records) {
     const EngineJob &job = pass.job;
     BlockListReader &list = pass.list;
