@@ -3,14 +3,16 @@
 # manual ways, in one run, median of RUNS runs each.
 #   snapshot (server stopped, timed copy only): dspace snapshot | rsync -a | rsync -a --link-dest=<base copy> | tar -cf
 #   rollback (server running, end to end: stop, restore, start and wait):
-#     dspace rollback | pg_ctl stop -m immediate + rm -rf + cp -a + pg_ctl start -w | the same with rsync -a --delete
+#     dspace rollback right after the change | dspace rollback after a snapshot of the change (its block lists tell
+#     what changed) | pg_ctl stop -m immediate + rm -rf + cp -a + pg_ctl start -w | the same with rsync -a --delete
 # for each change since the base snapshot: none, 1,000 pgbench transactions, 10,000 transactions, a full-table rewrite.
 # Prints one table: medians, ratios (other / dspace), bytes each snapshot adds, dspace's peak RSS.
-# Not a test. Usage: [SCALE=20] [RUNS=5] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
+# Not a test. Usage: [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
 set -euo pipefail
 DSPACE=$(realpath "${1:-$(dirname "$0")/../build/bin/dspace}")
 SCALE=${SCALE:-20}
 RUNS=${RUNS:-5}
+KINDS=${KINDS:-none txn1k txn10k rewrite}   # a subset for long runs, e.g. KINDS="none txn1k"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /tmp/dspace-bench-XXXXXX)
 chmod 0711 "$WORK"
@@ -73,11 +75,13 @@ manual_rm_cp() { manual_stop; rm -rf "$MANUAL/data"; cp -a "$MANUAL/base" "$MANU
 manual_rsync() { manual_stop; rsync -a --delete "$MANUAL/base/" "$MANUAL/data/"; manual_start; }
 
 rows=()
-for kind in none txn1k txn10k rewrite; do
+for kind in $KINDS; do
     rm -f "$WORK"/t.* "$WORK/bytes."*
     for run in $(seq 1 "$RUNS"); do
         echo "  $kind: run $run of $RUNS" >&2
         "$DSPACE" rollback b --to base >/dev/null
+        change "$DSPACE_PORT" "$kind"
+        dspace_timed direct rollback b --to base
         change "$DSPACE_PORT" "$kind"
         "$DSPACE" stop b >/dev/null
         before=$(total_bytes "$DSPACE_HOME/blocks" "$DSPACE_HOME/snapshots")
@@ -100,17 +104,18 @@ for kind in none txn1k txn10k rewrite; do
     m() { median <"$WORK/t.$1"; }
     mb() { median <"$WORK/bytes.$1" | awk '{printf "%.1f", $1 / 1048576}'; }
     r() { echo "$(m "$1") / $(m "$2")" | bc -l | awk '{printf "%.1fx", $1}'; }
-    rows+=("$(printf '| %-8s | %6.2f s | %6.2f s (%s) | %6.2f s (%s) | %6.2f s (%s) | %6.2f s | %6.2f s (%s) | %6.2f s (%s) | %s / %s / %s / %s |' \
+    rows+=("$(printf '| %-8s | %6.2f s | %6.2f s (%s) | %6.2f s (%s) | %6.2f s (%s) | %6.2f s (%s) | %6.2f s (%s) | %6.2f s | %6.2f s | %s / %s / %s / %s |' \
         "$kind" "$(m snap)" "$(m rsync)" "$(r rsync snap)" "$(m linkdest)" "$(r linkdest snap)" "$(m tar)" "$(r tar snap)" \
-        "$(m rollback)" "$(m rmcp)" "$(r rmcp rollback)" "$(m rsyncdel)" "$(r rsyncdel rollback)" \
+        "$(m direct)" "$(r rmcp direct)" "$(m rollback)" "$(r rmcp rollback)" "$(m rmcp)" "$(m rsyncdel)" \
         "$(mb dspace)" "$(mb rsync)" "$(mb linkdest)" "$(mb tar)")")
 done
 
 echo
 echo "pgbench -s $SCALE ($(echo "$DATA_BYTES" | awk '{printf "%.0f", $1 / 1048576}') MiB data directory), median of $RUNS, $(nproc) cores, $(df -T "$WORK" | awk 'NR==2 {print $2}'), $(date -u +%Y-%m-%d)"
 echo
-echo "| change   | dspace snapshot | rsync -a | rsync --link-dest | tar | dspace rollback | stop + rm + cp -a + start | stop + rsync --delete + start | MiB added: dspace / rsync / link-dest / tar |"
-echo "|----------|-----------------|----------|-------------------|-----|-----------------|---------------------------|-------------------------------|----------------------------------------------|"
+echo "| change   | dspace snapshot | rsync -a | rsync --link-dest | tar | dspace rollback right after the change | dspace rollback after a snapshot | stop + rm + cp -a + start | stop + rsync --delete + start | MiB added: dspace / rsync / link-dest / tar |"
+echo "|----------|-----------------|----------|-------------------|-----|----------------------------------------|----------------------------------|---------------------------|-------------------------------|----------------------------------------------|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "ratios: the other path's time / dspace's (above 1x: dspace is faster). dspace peak RSS: $(sort -n "$WORK/rss" | tail -1) KiB"
+[ -r /proc/pressure/io ] && echo "I/O pressure at the end (other work on the machine waiting for the disk too): $(head -1 /proc/pressure/io)"
+echo "ratios: snapshot columns: the other tool's time / dspace snapshot's; rollback columns: stop + rm + cp -a + start's time / dspace's (above 1x: dspace is faster). dspace peak RSS: $(sort -n "$WORK/rss" | tail -1) KiB"

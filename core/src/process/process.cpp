@@ -372,7 +372,7 @@ bool wait_for_exit(pid_t pid, std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (process_alive(pid)) {
         if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2)); // a server stopped immediately exits within milliseconds
     }
     return true;
 }

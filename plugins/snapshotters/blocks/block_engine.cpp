@@ -84,7 +84,7 @@ struct Owner {
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
                     std::uint64_t parent_blocks, std::uint32_t page_size, std::vector<unsigned char> &buffer, sdk::Progress &progress,
                     std::uint64_t &done, struct stat &st) {
-    Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW);
+    Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW); // st: as when the reading begins
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     entry.size = std::uint64_t(st.st_size);
     entry.mtime_ns = to_ns(st.st_mtim);
@@ -136,6 +136,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     ListHeader header{job.page_size, now_ns(), boot_id()};
     BlockListWriter list(list_path(job.payload_dir), header);
     StateWriter state(job.data_dir);
+    std::int64_t scanned_ns = now_ns();
     ListEntry previous;
     bool have_previous = parent && parent->next(previous);
     std::vector<unsigned char> buffer;
@@ -167,6 +168,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         entry.size = std::uint64_t(live.st.st_size);
         QuickHash digest;
         struct stat st = live.st;
+        std::int64_t observed_ns = scanned_ns;
         if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
             previous.mode == entry.mode) {
             list.begin(entry);
@@ -175,17 +177,21 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
             done += entry.size;
             progress.advance(done);
         } else {
+            observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
                                job.page_size, buffer, progress, done, st);
         }
-        state.add(live.path, st, digest);
+        state.add(live.path, st, digest, observed_ns);
     }
     list.finish(false);
-    pack->commit(); // one syncfs: the new blocks, their index and this block list
-    state.commit();
+    pack->commit(); // the new blocks and their index (the host syncs the payload, this block list, before publishing it)
+    state.commit(list_path(job.payload_dir));
 }
 
-void restore_new(const EngineJob &job, sdk::Progress &progress) { sync_in_place(job, true, progress); }
+void restore_new(const EngineJob &job, sdk::Progress &progress) {
+    sync_in_place(job, true, progress);
+    syncfs_path(job.data_dir); // (an in-place restore is synced by the host, before it drops its journal)
+}
 
 namespace {
 
@@ -201,16 +207,40 @@ void punch(int fd, std::uint64_t position, std::uint64_t length, std::vector<uns
     pwrite_all(fd, scratch.data(), std::size_t(length), position, what);
 }
 
-//! One pass of sync_in_place over a file: compares live blocks with the list's, reads (and checks) the stored
-//! blocks that differ, and writes them when applying.
-void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &list, BlockStore &store, bool apply, bool exists,
-               const Owner &owner, StateWriter *state, RestorePlan *plan, std::vector<unsigned char> &live, std::vector<unsigned char> &stored) {
+//! True when a live block recorded as was (absent: beyond the live file's end) already holds the snapshot's block.
+bool same_block(const BlockRecord &snapshot, const BlockRecord *was) {
+    if (!was) return snapshot.hole; // past the live end: zeros once the file is resized
+    return snapshot.hole ? was->hole : !was->hole && was->id == snapshot.id;
+}
+
+//! What one pass of sync_in_place shares between its files.
+struct SyncPass {
+    const EngineJob &job;                 //!< the directories
+    BlockListReader &list;                //!< the snapshot's list, at the current file's blocks
+    BlockStore &store;                    //!< where the snapshot's blocks are read from
+    bool apply;                           //!< writing (else only checking)
+    const Owner &owner;                   //!< who new entries belong to
+    StateWriter *state;                   //!< the new state (apply)
+    RestorePlan *plan;                    //!< the check's findings (may be null)
+    std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
+    std::vector<unsigned char> live, stored; //!< buffers
+};
+
+//! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
+//! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
+//! stored blocks that differ, and writes them when applying.
+void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::vector<BlockRecord> *live_records) {
+    const EngineJob &job = pass.job;
+    BlockListReader &list = pass.list;
+    bool apply = pass.apply;
+    RestorePlan *plan = pass.plan;
+    std::vector<unsigned char> &live = pass.live, &stored = pass.stored;
     std::string full = job.data_dir + "/" + entry.path;
     Fd fd;
     std::uint64_t live_size = 0;
     if (apply) {
         fd = open_checked(full, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
-        if (!exists) owner.apply(full);
+        if (!exists) pass.owner.apply(full);
     } else if (exists) {
         int raw = ::open(full.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (raw < 0 && errno != ENOENT) throw_errno("cannot open " + full);
@@ -225,7 +255,7 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
     std::uint32_t page = job.page_size;
     CheckedFile *checked = nullptr; // the check's record: filled by the check, followed by apply
     bool follow_check = false;
-    if (plan && fd.get() >= 0) {
+    if (plan && fd.get() >= 0 && !live_records) {
         if (!apply && to_ns(st.st_mtim) < opened_ns - write_tick_margin_ns) {
             checked = &plan->files[entry.path];
             *checked = CheckedFile{std::uint64_t(st.st_size), std::uint64_t(st.st_ino), to_ns(st.st_mtim), to_ns(st.st_ctim), {}};
@@ -236,43 +266,48 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
             if (follow_check) checked = &it->second;
         }
     }
-    if (follow_check) {
+    // Makes block index the list's record (the check only notes the stored block to check); the live bytes there differ.
+    auto restore_block = [&](std::uint64_t index, const BlockRecord &record) {
+        if (checked && !follow_check) checked->differing.push_back(index);
+        std::uint32_t length = block_length(entry.size, page, index);
+        std::uint64_t position = index * page;
+        if (!apply) {
+            if (!record.hole) pass.to_check.emplace_back(record.id, length);
+        } else if (record.hole) {
+            punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), stored, full);
+        } else {
+            pass.store.read_verified(record.id, length, stored);
+            pwrite_all(fd.get(), stored.data(), length, position, full);
+        }
+    };
+    if (follow_check || live_records) {
         std::size_t next = 0; // differing is in increasing order
         for (std::uint64_t index = 0; index < entry.block_count; ++index) {
             BlockRecord record = list.block();
-            if (next >= checked->differing.size() || checked->differing[next] != index) continue;
-            ++next;
-            std::uint32_t length = block_length(entry.size, page, index);
-            std::uint64_t position = index * page;
-            if (record.hole) punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), live, full);
-            else {
-                store.read_verified(record.id, length, stored);
-                pwrite_all(fd.get(), stored.data(), length, position, full);
+            if (live_records) {
+                if (same_block(record, index < live_records->size() ? &(*live_records)[index] : nullptr)) continue;
+            } else {
+                if (next >= checked->differing.size() || checked->differing[next] != index) continue;
+                ++next;
             }
+            restore_block(index, record);
         }
-    }
-    if (!follow_check) live.resize(chunk_for(page));
-    for (std::uint64_t first = 0; !follow_check && first < entry.block_count;) {
-        std::uint64_t offset = first * page;
-        std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
-        std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
-        std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
-        for (std::uint64_t n = 0; n < chunk_blocks && first < entry.block_count; ++n, ++first) {
-            std::uint32_t length = block_length(entry.size, page, first);
-            std::size_t at = std::size_t(n) * page;
-            std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
-            BlockRecord record = list.block();
-            std::uint64_t position = first * page;
-            if (record.hole) {
-                if (live_length == 0 || all_zero(live.data() + at, live_length)) continue;
-                if (checked) checked->differing.push_back(first);
-                if (apply) punch(fd.get(), position, live_length, stored, full);
-                continue;
+    } else {
+        live.resize(chunk_for(page));
+        for (std::uint64_t first = 0; first < entry.block_count;) {
+            std::uint64_t offset = first * page;
+            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
+            std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
+            std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
+            for (std::uint64_t n = 0; n < chunk_blocks && first < entry.block_count; ++n, ++first) {
+                std::uint32_t length = block_length(entry.size, page, first);
+                std::size_t at = std::size_t(n) * page;
+                std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
+                BlockRecord record = list.block();
+                bool same = record.hole ? live_length == 0 || all_zero(live.data() + at, live_length)
+                                        : live_length >= length && quick_hash(live.data() + at, length) == record.quick;
+                if (!same) restore_block(first, record);
             }
-            if (live_length >= length && quick_hash(live.data() + at, length) == record.quick) continue;
-            if (checked) checked->differing.push_back(first);
-            store.read_verified(record.id, length, stored);
-            if (apply) pwrite_all(fd.get(), stored.data(), length, position, full);
         }
     }
     if (!apply) return;
@@ -281,8 +316,45 @@ void sync_file(const EngineJob &job, const ListEntry &entry, BlockListReader &li
     struct timespec times[2] = {to_timespec(entry.mtime_ns), to_timespec(entry.mtime_ns)};
     if (::futimens(fd.get(), times) != 0) throw_errno("cannot set the times of " + full);
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
-    if (state) state->add(entry.path, st, entry.digest);
+    if (pass.state) pass.state->add(entry.path, st, entry.digest, now_ns());
 }
+
+//! The block list the live files were last synced with (linked beside the state), read forward in path order.
+class SyncedList {
+public:
+    //! Opens data_dir's synced list, when there is one with blocks of page_size.
+    SyncedList(const std::string &data_dir, std::uint32_t page_size) {
+        struct stat st {};
+        try {
+            if (!lstat_if_exists(synced_list_path(data_dir), st) || !S_ISREG(st.st_mode)) return;
+            reader_.emplace(synced_list_path(data_dir));
+            if (reader_->header().page_size == page_size) have_ = reader_->next(entry_);
+        } catch (const BlockError &) {
+            have_ = false; // a damaged list only costs reading the files
+        }
+    }
+    //! The blocks of the live file path (size bytes) recorded as equal to a list entry with digest, or null when
+    //! that entry is not here.
+    const std::vector<BlockRecord> *records(const std::string &path, const QuickHash &digest, std::uint64_t size) {
+        try {
+            while (have_ && entry_.path < path) have_ = reader_->next(entry_);
+            if (!have_ || entry_.path != path || entry_.type != 'F' || entry_.digest != digest || entry_.size != size) return nullptr;
+            records_.clear();
+            for (std::uint64_t i = 0; i < entry_.block_count; ++i) records_.push_back(reader_->block());
+            have_ = reader_->next(entry_);
+            return records_digest(records_) == digest ? &records_ : nullptr;
+        } catch (const BlockError &) {
+            have_ = false;
+            return nullptr;
+        }
+    }
+
+private:
+    std::optional<BlockListReader> reader_;
+    ListEntry entry_;
+    bool have_ = false;
+    std::vector<BlockRecord> records_;
+};
 
 } // namespace
 
@@ -292,6 +364,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     job.page_size = list.header().page_size; // the snapshot's blocks, whatever the flavour says today
     BlockStore store(job.store_root, BlockStore::Access::shared);
     auto known = load_state(job.data_dir);
+    SyncedList synced(job.data_dir, job.page_size); // opened before forget_state unlinks it
     if (apply) forget_state(job.data_dir);
     if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
         if (apply) plan = nullptr; // a check of something else: not followed
@@ -303,7 +376,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     auto live = scan_tree(job.data_dir);
     std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
     std::vector<std::uint32_t> dir_modes;
-    std::vector<unsigned char> live_buffer, stored_buffer;
+    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}};
     std::string removed_prefix;
     std::size_t l = 0;
     ListEntry entry;
@@ -344,26 +417,26 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
             set_mtime(full, entry.mtime_ns);
         } else {
             bool trusted = false;
-            if (match && known) {
-                auto it = known->find(entry.path);
-                trusted = it != known->end() && unchanged(it->second, match->st) && it->second.digest == entry.digest &&
-                          permission_bits(match->st) == entry.mode && to_ns(match->st.st_mtim) == entry.mtime_ns;
+            const std::vector<BlockRecord> *live_records = nullptr; // the live file's blocks, known without reading it
+            auto it = match && known ? known->find(entry.path) : std::map<std::string, Fingerprint>::const_iterator{};
+            if (match && known && it != known->end() && unchanged(it->second, match->st)) {
+                trusted = it->second.digest == entry.digest && permission_bits(match->st) == entry.mode && to_ns(match->st.st_mtim) == entry.mtime_ns;
+                if (!trusted) live_records = synced.records(entry.path, it->second.digest, std::uint64_t(match->st.st_size));
             }
             if (trusted) {
-                if (state) state->add(entry.path, match->st, entry.digest);
+                if (state) state->add(entry.path, match->st, entry.digest, now_ns());
                 continue;
             }
-            sync_file(job, entry, list, store, apply, match != nullptr, owner, state ? &*state : nullptr, plan, live_buffer, stored_buffer);
+            sync_file(pass, entry, match != nullptr, live_records);
         }
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);
-    if (!apply) return;
+    if (!apply) return store.check_blocks(std::move(pass.to_check));
     for (std::size_t i = dirs.size(); i-- > 0;) {
         if (::chmod(dirs[i].first.c_str(), dir_modes[i]) != 0) throw_errno("cannot set the mode of " + dirs[i].first);
         set_mtime(dirs[i].first, dirs[i].second);
     }
-    syncfs_path(job.data_dir);
-    state->commit();
+    state->commit(list_path(job.payload_dir));
 }
 
 void verify_payload(const std::string &store_root, const std::string &payload_dir) {

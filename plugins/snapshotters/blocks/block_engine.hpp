@@ -40,10 +40,10 @@ struct RestorePlan {
 //! Writes the block list of job.data_dir into job.payload_dir and the new blocks into the store; records
 //! the data directory's state. Unchanged files (size, mtime) reuse the parent's block lists.
 void take_snapshot(const EngineJob &job, sdk::Progress &progress);
-//! Fills the empty job.data_dir from the payload.
+//! Fills the empty job.data_dir from the payload, and syncs it to disk.
 void restore_new(const EngineJob &job, sdk::Progress &progress);
 //! Makes job.data_dir equal to the payload, writing only blocks that differ (apply), or only reads and checks
-//! every stored block that would be written (!apply). Idempotent. plan (may be null): filled by the check, used
+//! every stored block that would be written (!apply). Idempotent. Leaves syncing the writes to the caller. plan (may be null): filled by the check, used
 //! by apply when it is about the same directories.
 void sync_in_place(const EngineJob &job, bool apply, sdk::Progress &progress, RestorePlan *plan = nullptr);
 //! Reads and checks every stored block the payload uses.

@@ -22,6 +22,23 @@ BlockError damaged(const std::string &path, const std::string &why) {
 
 } // namespace
 
+QuickHash records_digest(const std::vector<BlockRecord> &records) {
+    XXH3_state_t *hash = XXH3_createState();
+    if (!hash) throw BlockError("out of memory while hashing a block list");
+    XXH3_128bits_reset(hash);
+    unsigned char raw[record_size];
+    for (const auto &record : records) {
+        encode(record, raw);
+        XXH3_128bits_update(hash, raw, sizeof raw);
+    }
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(hash));
+    XXH3_freeState(hash);
+    QuickHash digest {};
+    std::memcpy(digest.data(), canonical.digest, digest.size());
+    return digest;
+}
+
 bool safe_relative_path(const std::string &path) {
     if (path.empty() || path.front() == '/' || path.back() == '/') return false;
     std::size_t start = 0;

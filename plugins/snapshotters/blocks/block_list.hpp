@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace dspace::blocks {
 
@@ -54,6 +55,8 @@ inline std::uint32_t block_length(std::uint64_t size, std::uint32_t page_size, s
     std::uint64_t start = index * page_size;
     return std::uint32_t(std::min<std::uint64_t>(page_size, size - start));
 }
+//! The digest a file entry records for these blocks (XXH3-128 of their encoded records, as BlockListWriter::end computes).
+QuickHash records_digest(const std::vector<BlockRecord> &records);
 //! True when path is relative, normalised and stays inside its root (no "", ".", ".." component).
 bool safe_relative_path(const std::string &path);
 

@@ -75,7 +75,7 @@ void write_pack_index(const std::string &path, std::vector<IndexEntry> entries) 
         out.integer<std::uint64_t>(entry.offset);
         out.integer<std::uint32_t>(entry.length);
     }
-    out.finish(false);
+    out.finish(true);
 }
 
 std::vector<IndexEntry> read_pack_index(const std::string &path) {
@@ -179,6 +179,30 @@ void BlockStore::read_verified(const BlockId &id, std::uint32_t length, std::vec
                          "run `dspace snapshot verify` to see which snapshots use it, and roll back to another snapshot");
 }
 
+void BlockStore::check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const {
+    std::sort(blocks.begin(), blocks.end());
+    blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+    std::vector<std::pair<BlockLocation, std::size_t>> order; // where each block is, in pack order
+    order.reserve(blocks.size());
+    for (std::size_t i = 0; i < blocks.size(); ++i)
+        if (auto location = find(blocks[i].first)) order.emplace_back(*location, i);
+    std::sort(order.begin(), order.end(), [](const auto &a, const auto &b) {
+        return a.first.pack != b.first.pack ? a.first.pack < b.first.pack : a.first.offset < b.first.offset;
+    });
+    for (std::size_t i = 0; i < order.size();) { // read ahead, adjacent blocks as one range
+        const BlockLocation &first = order[i].first;
+        std::uint64_t end = first.offset + first.length;
+        for (++i; i < order.size() && order[i].first.pack == first.pack && order[i].first.offset <= end; ++i)
+            end = std::max<std::uint64_t>(end, order[i].first.offset + order[i].first.length);
+        ::posix_fadvise(packs_[first.pack]->data.get(), off_t(first.offset), off_t(end - first.offset), POSIX_FADV_WILLNEED); // advice only
+    }
+    std::vector<unsigned char> buffer;
+    for (const auto &[location, i] : order) read_verified(blocks[i].first, blocks[i].second, buffer);
+    if (order.size() < blocks.size()) // some are missing: read_verified says which
+        for (const auto &[id, length] : blocks)
+            if (!find(id)) read_verified(id, length, buffer);
+}
+
 std::unique_ptr<PackWriter> BlockStore::writer() { return std::make_unique<PackWriter>(*this); }
 
 std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
@@ -267,7 +291,7 @@ bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) 
 std::uint64_t PackWriter::commit() {
     std::string base = store_.packs_dir_ + "/" + name_;
     std::uint64_t bytes = out_->offset();
-    out_->finish(false);
+    out_->finish(!added_.empty());
     committed_ = true;
     if (added_.empty()) {
         if (::unlink((base + ".pack").c_str()) != 0) throw_errno("cannot remove " + base + ".pack");
@@ -277,8 +301,7 @@ std::uint64_t PackWriter::commit() {
     entries.reserve(added_.size());
     for (const auto &[id, entry] : added_) entries.push_back(entry);
     added_.clear();
-    write_pack_index(base + ".idx.tmp", std::move(entries));
-    syncfs_path(store_.packs_dir_); // one sync: the pack's bytes and its index are on disk before the index is named
+    write_pack_index(base + ".idx.tmp", std::move(entries)); // the pack's bytes and its index are on disk before the index is named
     if (::rename((base + ".idx.tmp").c_str(), (base + ".idx").c_str()) != 0) throw_errno("cannot publish " + base + ".idx");
     fsync_path(store_.packs_dir_);
     return bytes;

@@ -34,7 +34,7 @@ struct IndexEntry {
     std::uint32_t length = 0;  //!< byte length
 };
 
-//! Writes a pack index (entries sorted here) to path.
+//! Writes a pack index (entries sorted here) to path, and fsyncs it.
 void write_pack_index(const std::string &path, std::vector<IndexEntry> entries);
 //! Reads every entry of the pack index at path, checking its structure.
 std::vector<IndexEntry> read_pack_index(const std::string &path);
@@ -53,6 +53,9 @@ public:
     std::optional<BlockLocation> find(const BlockId &id) const;
     //! Reads block id into out and checks it against its id and expected length; throws BlockError naming what is damaged.
     void read_verified(const BlockId &id, std::uint32_t length, std::vector<unsigned char> &out) const;
+    //! Reads and checks every block (id, length) like read_verified, asking the kernel for all of them first and
+    //! reading them in pack order: the reads overlap instead of waiting for the disk one by one.
+    void check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const;
     //! A writer for new blocks (one new pack).
     std::unique_ptr<PackWriter> writer();
     //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others; returns bytes freed. Needs exclusive access.
@@ -78,7 +81,7 @@ public:
     ~PackWriter();
     //! Stores a block unless the store or this pack already has it; returns true when it was added.
     bool put(const BlockId &id, const void *data, std::uint32_t length);
-    //! Syncs the store's file system once and publishes the pack's index; returns bytes added.
+    //! Makes the pack and its index durable (fsync: only what this writer wrote), then publishes the index; returns bytes added.
     std::uint64_t commit();
 
 private:

@@ -4,13 +4,16 @@
 #include "record_io.hpp"
 
 #include <cerrno>
+#include <unistd.h>
 
 namespace dspace::blocks {
 
 namespace {
 
 constexpr char magic[8] = {'D', 'S', 'B', 'S', 'T', 'A', 'T', '1'};
-constexpr std::int64_t racy_margin_ns = 2'000'000'000;
+//! A write this long after the last one the reader saw changes the file's mtime (time stamps advance by clock
+//! ticks of at most 10 ms, and the file system's clock may lag the wall clock by one tick).
+constexpr std::int64_t write_tick_margin_ns = 50'000'000;
 
 template <typename T>
 void put(std::string &out, T value) {
@@ -67,12 +70,17 @@ std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &
     }
 }
 
-void forget_state(const std::string &data_dir) { remove_file_durable(state_path(data_dir)); }
+std::string synced_list_path(const std::string &data_dir) { return state_path(data_dir) + ".list"; }
 
-StateWriter::StateWriter(const std::string &data_dir) : data_dir_(data_dir), trusted_before_ns_(now_ns() - racy_margin_ns) {}
+void forget_state(const std::string &data_dir) {
+    remove_file_durable(state_path(data_dir));
+    if (::unlink(synced_list_path(data_dir).c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + synced_list_path(data_dir));
+}
 
-void StateWriter::add(const std::string &path, const struct stat &st, const QuickHash &digest) {
-    if (to_ns(st.st_mtim) >= trusted_before_ns_) return; // a write in the same clock tick would not change mtime
+StateWriter::StateWriter(const std::string &data_dir) : data_dir_(data_dir) {}
+
+void StateWriter::add(const std::string &path, const struct stat &st, const QuickHash &digest, std::int64_t observed_ns) {
+    if (to_ns(st.st_mtim) >= observed_ns - write_tick_margin_ns) return; // a later write in the same clock tick would not change mtime
     put_text(content_, path);
     put<std::uint64_t>(content_, std::uint64_t(st.st_size));
     put<std::uint64_t>(content_, std::uint64_t(to_ns(st.st_mtim)));
@@ -82,7 +90,14 @@ void StateWriter::add(const std::string &path, const struct stat &st, const Quic
     ++count_;
 }
 
-void StateWriter::commit() {
+void StateWriter::commit(const std::string &block_list) {
+    std::string link = synced_list_path(data_dir_), staged = link + ".tmp";
+    if (::unlink(staged.c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + staged);
+    if (::link(block_list.c_str(), staged.c_str()) == 0) {
+        if (::rename(staged.c_str(), link.c_str()) != 0) throw_errno("cannot rename " + staged + " to " + link);
+    } else if (::unlink(link.c_str()) != 0 && errno != ENOENT) { // another file system: no list, so no comparison by lists
+        throw_errno("cannot remove " + link);
+    }
     std::string out(magic, sizeof magic);
     put_text(out, boot_id());
     put_text(out, directory_identity(data_dir_));

@@ -2,7 +2,9 @@
 // per file its size, mtime, inode and ctime, and the digest of its block list. A file whose fingerprint is
 // unchanged still equals that block list, so rollback need not read it. Kept beside the data directory
 // (<space>/blocks.state); trusted only for the same data directory and the same boot (a machine crash can
-// persist data without its new mtime), and never for files modified in the last seconds before it was taken.
+// persist data without its new mtime), and never for files modified shortly before they were read.
+// Beside it, <space>/blocks.state.list is a hard link to the block list synced with (block lists are never
+// modified once written): a file unchanged since then is compared with another snapshot by its lists alone.
 #pragma once
 
 #include "block_hash.hpp"
@@ -29,6 +31,8 @@ std::string state_path(const std::string &data_dir);
 std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &data_dir);
 //! True when st still matches fingerprint (same size, mtime, inode and ctime).
 bool unchanged(const Fingerprint &fingerprint, const struct stat &st);
+//! The hard link to the block list data_dir was last synced with (may be absent or stale: check digests).
+std::string synced_list_path(const std::string &data_dir);
 //! Removes data_dir's state durably (before the data directory is changed behind its back).
 void forget_state(const std::string &data_dir);
 
@@ -37,14 +41,15 @@ class StateWriter {
 public:
     //! A new state for data_dir.
     explicit StateWriter(const std::string &data_dir);
-    //! Records file path (stat st) as equal to the block list with digest; skipped when modified too recently to trust.
-    void add(const std::string &path, const struct stat &st, const QuickHash &digest);
-    //! Writes the state file (temporary file, fsync, rename).
-    void commit();
+    //! Records file path (stat st, as read from observed_ns on) as equal to the block list with digest; skipped when
+    //! modified so shortly before observed_ns that a later write might keep its mtime.
+    void add(const std::string &path, const struct stat &st, const QuickHash &digest, std::int64_t observed_ns);
+    //! Links block_list (the list the digests come from) beside the state, then writes the state file (temporary
+    //! file, fsync, rename, fsync of the directory, which also makes the link durable).
+    void commit(const std::string &block_list);
 
 private:
     std::string data_dir_, content_;
-    std::int64_t trusted_before_ns_;
     std::uint64_t count_ = 0;
 };
 

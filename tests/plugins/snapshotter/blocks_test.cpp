@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <random>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 using namespace snapshotter_test;
 namespace sdk = dspace::sdk;
@@ -95,6 +97,31 @@ void mutate(const stdfs::path &root, std::mt19937 &random, int changes) {
         if (pick(8) == 0) stdfs::permissions(file, stdfs::perms::owner_read | stdfs::perms::owner_write);
     }
 }
+
+//! Sets the mtime (and atime) of file to seconds since the epoch: mtimes older than the snapshot are trusted.
+void backdate(const stdfs::path &file, long seconds) {
+    struct timespec times[2] = {{seconds, 0}, {seconds, 0}};
+    REQUIRE(::utimensat(AT_FDCWD, file.c_str(), times, 0) == 0);
+}
+
+//! Counts the reads of one file while it is watched (inotify IN_ACCESS).
+struct ReadWatch {
+    int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    explicit ReadWatch(const stdfs::path &file) {
+        REQUIRE(fd >= 0);
+        REQUIRE(::inotify_add_watch(fd, file.c_str(), IN_ACCESS) >= 0);
+    }
+    ~ReadWatch() { ::close(fd); }
+    //! Read events since the watch began.
+    int reads() const {
+        int count = 0;
+        alignas(struct inotify_event) char buffer[4096];
+        for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+            for (ssize_t at = 0; at < n; at += ssize_t(sizeof(struct inotify_event)) + reinterpret_cast<struct inotify_event *>(buffer + at)->len)
+                if (reinterpret_cast<struct inotify_event *>(buffer + at)->mask & IN_ACCESS) ++count;
+        return count;
+    }
+};
 
 int iterations() { return std::getenv("DSPACE_TEST_LONG") ? 60 : 12; }
 
@@ -216,4 +243,46 @@ TEST_CASE("blocks snapshotter: snapshots share blocks; gc frees only blocks no l
     REQUIRE(alone.ok());
     CHECK(alone->own_bytes == 130000);
     CHECK(alone->shared_bytes == 0);
+}
+
+TEST_CASE("blocks snapshotter: a file unchanged since the last snapshot is rolled back from the block lists, without reading it") {
+    Blocks blocks;
+    std::mt19937 random(11);
+    std::string content(1 << 20, '\0');
+    for (auto &b : content) b = char(random());
+    stdfs::path big = blocks.data / "big";
+    write(big, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
+    backdate(big, 1000000000);
+    auto expected = describe(blocks.data);
+    std::string first = blocks.snapshot();
+    int fd = ::open(big.c_str(), O_RDWR);
+    REQUIRE(fd >= 0);
+    REQUIRE(::pwrite(fd, "changed", 7, 5000) == 7);                     // one block changed
+    REQUIRE(::ftruncate(fd, (1 << 20) + 6000) == 0);                      // a longer file: a partial last block
+    REQUIRE(::pwrite(fd, std::string(4096, '\0').data(), 4096, 40960) == 4096); // a block become a hole
+    ::close(fd);
+    backdate(big, 1100000000);
+
+    SECTION("unchanged since the second snapshot: compared by lists") {
+        std::string second = blocks.snapshot(first);
+        ReadWatch watch(big);
+        blocks.roll_back(first);
+        CHECK(watch.reads() == 0);
+        CHECK(describe(blocks.data) == expected);
+        (void)watch.reads(); // describe read it
+        blocks.roll_back(second); // and back again, by the first snapshot's list, which the rollback recorded
+        CHECK(watch.reads() == 0);
+        blocks.roll_back(first);
+        CHECK(describe(blocks.data) == expected);
+    }
+    SECTION("written after the snapshot, or without the linked list: read and compared") {
+        blocks.snapshot(first);
+        bool rewritten = GENERATE(true, false);
+        if (rewritten) write(big, content.substr(0, 300000), stdfs::perms::owner_read | stdfs::perms::owner_write);
+        else REQUIRE(stdfs::remove(blocks.work.path() / "space" / "blocks.state.list"));
+        ReadWatch watch(big);
+        blocks.roll_back(first);
+        CHECK(watch.reads() > 0);
+        CHECK(describe(blocks.data) == expected);
+    }
 }
