@@ -3,13 +3,16 @@
 // adopted, an exported data directory starts outside dspace, and bad input (a version not installed, a missing
 // path, an unknown format) is refused with nothing created.
 #include "support.hpp"
+#include "support/s3_server.hpp"
 
 #include <dspace/core/ports.hpp>
 #include <dspace/core/process.hpp>
+#include <dspace/core/storage.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iostream>
 #include <sys/stat.h>
 
 using Catch::Matchers::Contains;
@@ -246,4 +249,40 @@ TEST_CASE("export and create --from refuse bad input with errors that say what t
     CHECK_THAT(no_snapshot.err, Contains("hint:"));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "out"));
     CHECK(space_names(home).empty());
+}
+
+TEST_CASE("export writes tar and dump objects to s3:// and to a remote; create --from loads them back", "[integration][formats][s3]") {
+    if (dspace_test::s3rver_program().empty()) {
+        std::cout << "skipped: s3rver is not installed (scripts/bootstrap installs it: npm install -g s3rver@3.7.1)\n";
+        return;
+    }
+    dspace_test::S3Server server;
+    TestHome home;
+    dspace_test::TempDir scratch{"dspace-formats-", 0700};
+    home.ok({"create", "src", "--flavour", "postgres"});
+    dspace_test::query(home, "src", "CREATE TABLE t(v int); INSERT INTO t VALUES (7)");
+    home.ok({"snapshot", "src", "s1"});
+    std::string bucket = "s3://" + server.bucket();
+
+    CHECK_THAT(home.ok({"export", "src", "s1", "--format", "dump", "--to", bucket + "/exports/src.dump"}),
+               Contains("to " + bucket + "/exports/src.dump"));
+    home.ok({"remote", "add", "team", bucket + "/team"});
+    CHECK_THAT(home.ok({"export", "src", "s1", "--format", "tar", "--to", "team"}), Contains("to " + bucket + "/team/src-s1.tar"));
+
+    auto again = home.run({"export", "src", "s1", "--format", "tar", "--to", "team"});
+    CHECK(again.exit_code == 1);
+    CHECK_THAT(again.err, Contains("already exists") && Contains("never overwrites"));
+    auto directory = home.run({"export", "src", "s1", "--format", "pgdata", "--to", bucket + "/exports/data"});
+    CHECK(directory.exit_code == 2);
+    CHECK_THAT(directory.err, Contains("--format tar or --format dump"));
+
+    dspace::open_storage(bucket + "/exports")->get_file("src.dump", scratch.path() / "src.dump");
+    dspace::open_storage(bucket + "/team")->get_file("src-s1.tar", scratch.path() / "src-s1.tar");
+    for (std::string file : {"src.dump", "src-s1.tar"}) {
+        INFO(file);
+        std::string name = file == "src.dump" ? "from-dump" : "from-tar";
+        home.ok({"create", name, "--from", (scratch.path() / file).string()});
+        CHECK(dspace_test::query(home, name, "SELECT v FROM t") == "7");
+    }
+    CHECK(space_names(home) == "from-dump\nfrom-tar\nsrc\n");
 }

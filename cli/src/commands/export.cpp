@@ -21,13 +21,14 @@ int run_export(Context &context, const std::vector<std::string> &args) {
         "          owned by the server's user, mode 0700\n"
         "  tar     that directory as one tar file (PostgreSQL: like pg_basebackup's base.tar)\n"
         "  dump    a logical dump (pg_dump custom format; mariadb-dump SQL), the same as `dspace dump` writes\n"
-        "The output appears only when complete; PATH is never overwritten.";
+        "The output appears only when complete; PATH is never overwritten. --to also takes s3://bucket/path/FILE or\n"
+        "the name of a remote (`dspace remote ls`; the object is then NAME-SNAP.tar or .dump): tar and dump only.";
     ExportOptions options;
     std::string format = "pgdata";
     spec.options.add_options()
         ("space", po::value(&options.space)->required(), "the snapshot's space")
         ("snap", po::value(&options.snapshot)->required(), "the snapshot")
-        ("to", po::value(&options.to)->required(), "where to write: a path that does not exist yet, or file:///path")
+        ("to", po::value(&options.to)->required(), "where to write: a new path, file:///path, s3://bucket/path/FILE or a remote's name")
         ("format", po::value(&format), "pgdata (default), tar or dump");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
@@ -36,8 +37,8 @@ int run_export(Context &context, const std::vector<std::string> &args) {
     SnapshotServices services(context);
     ExportResult result = export_snapshot(context.host(), context.plugins(), services.spaces, services.snapshots, options);
     std::cout << "exported " << options.space << "/" << options.snapshot << " (" << result.flavour << " " << result.version << ") as "
-              << to_string(options.format) << " to " << result.path.string() << "\n"
-              << "`dspace create NEW --from " << result.path.string() << "` makes a space of it\n";
+              << to_string(options.format) << " to " << result.location << "\n";
+    if (result.location.front() == '/') std::cout << "`dspace create NEW --from " << result.location << "` makes a space of it\n";
     return exit_ok;
 }
 

@@ -11,6 +11,8 @@
 #include <dspace/core/interrupt.hpp>
 #include <dspace/core/logical_dump.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/remotes.hpp>
+#include <dspace/core/storage.hpp>
 
 #include <unistd.h>
 
@@ -20,14 +22,16 @@ namespace {
 
 constexpr unsigned long long temp_space_ttl = 24 * 3600; //!< a temporary space a killed export left ends by itself
 
-//! The path --to names (a plain path or a file:// URL), checked: it must not exist, its parent must.
-std::filesystem::path target_path(const std::string &to) {
-    if (to.empty()) throw UsageError("missing --to PATH", "name the directory or file to write, e.g. --to /tmp/app-data");
-    std::string path = to;
-    if (path.rfind("file://", 0) == 0) path.erase(0, 7);
-    else if (path.find("://") != std::string::npos)
-        throw UsageError("export writes to a local path or a file:// URL, not " + to,
-                         "export to a file, then upload it (snapshots go to remotes with `dspace push`)");
+//! Where an export goes: a new local path, or a new object of a storage destination.
+struct Destination {
+    std::filesystem::path path; //!< the local target, when local
+    std::string storage_url;    //!< else the destination (s3://bucket/prefix, or a remote's URL)
+    std::string key;            //!< and the object's key there
+};
+
+//! The local path --to names (a plain path or a file:// URL), checked: it must not exist, its parent must.
+std::filesystem::path local_target(const std::string &to) {
+    std::string path = to.rfind("file://", 0) == 0 ? to.substr(7) : to;
     std::filesystem::path target = std::filesystem::absolute(path).lexically_normal();
     if (target.filename().empty()) target = target.parent_path();
     std::error_code ec;
@@ -36,6 +40,42 @@ std::filesystem::path target_path(const std::string &to) {
     if (!std::filesystem::is_directory(target.parent_path(), ec))
         throw Error("the directory " + target.parent_path().string() + " does not exist", "create it first, or pick another --to");
     return target;
+}
+
+//! The destination --to names: s3://bucket/prefix/FILE, the name of a remote (the object is then
+//! SPACE-SNAP.tar or .dump), or a local path.
+Destination destination_of(HostServices &host, const ExportOptions &options) {
+    const std::string &to = options.to;
+    if (to.empty()) throw UsageError("missing --to PATH", "name the directory or file to write, e.g. --to /tmp/app-data");
+    Destination destination;
+    if (to.rfind("s3://", 0) == 0) {
+        auto slash = to.rfind('/');
+        if (slash < 5 || to.find('/', 5) == std::string::npos || slash + 1 == to.size())
+            throw UsageError("--to " + to + " names no object", "name the file in the bucket, e.g. s3://bucket/exports/app.tar");
+        destination.storage_url = to.substr(0, slash);
+        destination.key = to.substr(slash + 1);
+    } else if (to.find('/') == std::string::npos) {
+        for (const auto &remote : list_remotes(host.mutable_config()))
+            if (remote.name == to) {
+                destination.storage_url = remote.url;
+                destination.key = options.space + "-" + options.snapshot + "." + to_string(options.format);
+            }
+    } else if (to.find("://") != std::string::npos && to.rfind("file://", 0) != 0) {
+        throw UsageError("export writes to a local path, file:///path, s3://bucket/path or a remote's name, not " + to,
+                         "`dspace remote ls` lists the remotes");
+    }
+    if (destination.storage_url.empty()) {
+        destination.path = local_target(to);
+        return destination;
+    }
+    if (options.format == DataFormat::pgdata)
+        throw UsageError("a data directory (--format pgdata) cannot be stored as one object in " + destination.storage_url,
+                         "use --format tar or --format dump");
+    validate_object_key(destination.key);
+    if (open_storage(destination.storage_url)->exists(destination.key))
+        throw Error(destination.storage_url + "/" + destination.key + " already exists",
+                    "export never overwrites: pick a new name, or remove the object first");
+    return destination;
 }
 
 //! The name of the temporary space an export restores into.
@@ -68,28 +108,32 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
                              const ExportOptions &options) {
     validate_name(options.space, "space");
     validate_name(options.snapshot, "snapshot");
-    std::filesystem::path target = target_path(options.to);
+    Destination destination = destination_of(host, options);
     SnapshotManifest manifest = snapshots.store().read(options.space, options.snapshot);
     if (options.format != DataFormat::dump) data_dir_kind_of(manifest.flavour); // refuse before any work
 
     InterruptScope interrupts;
-    std::filesystem::path partial = target.parent_path() / ("." + target.filename().string() + ".partial-" + random_token().substr(0, 8));
     CreateOptions create;
     create.name = temp_space_name();
     create.ttl_seconds = temp_space_ttl;
+    bool local = !destination.path.empty();
+    // A local output is built beside its target; one for a storage destination inside the temporary space.
+    std::filesystem::path partial = local ? destination.path.parent_path() / ("." + destination.path.filename().string() + ".partial-" +
+                                                                              random_token().substr(0, 8))
+                                          : spaces.space_dir(create.name) / "export.partial";
     SpaceState temp = snapshots.create_from_snapshot(create, options.space, options.snapshot);
     try {
         if (options.format == DataFormat::dump) {
             dump_space_database(host, plugins, spaces, temp, partial);
-            fs::fsync_dir(target.parent_path());
         } else {
             spaces.stop(temp.name);
             write_physical(host, spaces, temp, options.format, partial);
         }
         check_interrupted();
-        fs::rename_durable(partial, target);
+        if (local) fs::rename_durable(partial, destination.path);
+        else open_storage(destination.storage_url)->put_file(destination.key, partial);
     } catch (...) {
-        fs::remove_tree(partial); // only ever what this export wrote
+        if (local) fs::remove_tree(partial); // only ever what this export wrote
         spaces.remove(temp.name, true);
         if (take_interrupt())
             throw Error("the export of snapshot '" + options.space + "/" + options.snapshot + "' was interrupted: its partial output was removed",
@@ -97,7 +141,7 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
         throw;
     }
     spaces.remove(temp.name, true);
-    return {target, temp.flavour, temp.version};
+    return {local ? destination.path.string() : destination.storage_url + "/" + destination.key, temp.flavour, temp.version};
 }
 
 } // namespace dspace
