@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::StartsWith;
@@ -231,6 +232,17 @@ TEST_CASE("export and create --from refuse bad input with errors that say what t
     auto neither = home.run({"create", "x", "--from", dir.path().string()});
     CHECK(neither.exit_code == 1);
     CHECK_THAT(neither.err, Contains("neither a PostgreSQL data directory"));
+
+    auto fake = dir.path() / "pg15";
+    std::filesystem::create_directories(fake / "base");
+    std::ofstream(fake / "PG_VERSION") << "15\n";
+    auto other_version = home.run({"create", "x", "--from", fake.string(), "--version", "14"});
+    CHECK(other_version.exit_code == 2);
+    CHECK_THAT(other_version.err, Contains("PostgreSQL 15 data, not version 14") && Contains("leave out --version"));
+    std::ofstream(fake / "postmaster.pid") << ::getpid() << "\n" << fake.string() << "\n";
+    auto running = home.run({"create", "x", "--from", fake.string()});
+    CHECK(running.exit_code == 1);
+    CHECK_THAT(running.err, Contains("server (pid " + std::to_string(::getpid()) + ") is running on") && Contains("stop it first"));
 
     auto stray = home.run({"create", "x", "--flavour", "postgres", "--move"});
     CHECK(stray.exit_code == 2);

@@ -49,11 +49,16 @@ PhysicalSource inspect(const std::filesystem::path &path, DataFormat format) {
     return source;
 }
 
-//! The installed server version for the source's data; throws Error naming both versions when none matches.
-std::string installed_version_for(HostServices &host, SpaceManager &spaces, PluginHost &plugins, const PhysicalSource &source) {
+//! The installed server version for the source's data (requested: --version, which must agree); throws Error naming
+//! both versions when none matches.
+std::string installed_version_for(HostServices &host, SpaceManager &spaces, PluginHost &plugins, const PhysicalSource &source,
+                                  const std::string &requested) {
     sdk::Flavour &flavour = plugins.flavour(source.kind.flavour);
     std::string wanted = data_dir_version(source.kind, source.top);
-    if (wanted.empty()) return spaces.choose_version(flavour, "");
+    if (wanted.empty()) return spaces.choose_version(flavour, requested);
+    if (!requested.empty() && !version_matches(requested, wanted) && !version_matches(wanted, requested))
+        throw UsageError(source.path.string() + " holds " + source.kind.engine + " " + wanted + " data, not version " + requested,
+                         "leave out --version: the data decides it");
     std::string installed;
     for (const auto &version : flavour.installed_versions(host)) {
         if (version_matches(version, wanted)) return version;
@@ -91,7 +96,7 @@ bool inside_home(HostServices &host, const std::filesystem::path &path) {
 
 AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const AdoptOptions &options,
                            const PhysicalSource &source) {
-    std::string version = installed_version_for(host, spaces, plugins, source);
+    std::string version = installed_version_for(host, spaces, plugins, source, options.create.version);
     auto label = source.top.files.count(data_label_file) ? parse_data_label(source.top.files.at(data_label_file)) : std::nullopt;
     const CreateOptions &create = options.create;
     SpaceState like;

@@ -133,8 +133,12 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
         if (local) fs::rename_durable(partial, destination.path);
         else open_storage(destination.storage_url)->put_file(destination.key, partial);
     } catch (...) {
-        if (local) fs::remove_tree(partial); // only ever what this export wrote
-        spaces.remove(temp.name, true);
+        try {
+            if (local) fs::remove_tree(partial); // only ever what this export wrote
+            spaces.remove(temp.name, true);
+        } catch (const std::exception &e) { // the first error is the one to report; the TTL ends the space
+            host.logger().log(sdk::LogLevel::warn, std::string("cleaning up after a failed export: ") + e.what());
+        }
         if (take_interrupt())
             throw Error("the export of snapshot '" + options.space + "/" + options.snapshot + "' was interrupted: its partial output was removed",
                         "run the command again");

@@ -5,6 +5,7 @@
 #include "../../../core/src/formats/data_tar.hpp"
 #include "support/temp_dir.hpp"
 
+#include <dspace/core/adopt.hpp>
 #include <dspace/core/data_format.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
@@ -129,4 +130,27 @@ TEST_CASE("a tar whose entries leave the target is refused", "[formats]") {
     std::filesystem::create_directory(out);
     CHECK_THROWS_AS(extract_data_tar(tar, out, ::geteuid(), ::getegid(), {}), Error);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "escaped"));
+}
+
+TEST_CASE("create --from tells a data directory, a tar and a dump from their content", "[formats]") {
+    dspace_test::TempDir dir;
+    auto pgdata = dir.path() / "pgdata";
+    std::filesystem::create_directories(pgdata / "base");
+    fs::write_file_atomic(pgdata / "PG_VERSION", "15\n");
+    CHECK(detect_data_format(pgdata) == DataFormat::pgdata);
+    auto datadir = dir.path() / "datadir";
+    std::filesystem::create_directories(datadir / "mysql");
+    CHECK(detect_data_format(datadir) == DataFormat::pgdata);
+    auto dump_dir = dir.path() / "dump-dir";
+    std::filesystem::create_directories(dump_dir);
+    fs::write_file_atomic(dump_dir / "toc.dat", "PGDMP");
+    CHECK(detect_data_format(dump_dir) == DataFormat::dump);
+    write_data_tar(pgdata, dir.path() / "data.tar", {}, {}, {}, {});
+    CHECK(detect_data_format(dir.path() / "data.tar") == DataFormat::tar);
+    fs::write_file_atomic(dir.path() / "custom.dump", std::string("PGDMP") + std::string(600, '\0'));
+    CHECK(detect_data_format(dir.path() / "custom.dump") == DataFormat::dump);
+    CHECK_THROWS_AS(detect_data_format(dir.path() / "missing"), Error);
+    auto empty = dir.path() / "empty";
+    std::filesystem::create_directories(empty);
+    CHECK_THROWS_WITH(detect_data_format(empty), Catch::Matchers::Contains("neither a PostgreSQL data directory"));
 }
