@@ -202,6 +202,22 @@ TEST_CASE("create --from adopts a PGDATA made by initdb and pg_ctl outside dspac
     CHECK(dspace_test::query(home, "adopted", "SELECT count(*) FROM kept") == "1");
 }
 
+TEST_CASE("create --from adopts a Debian-style PGDATA whose configuration files live elsewhere", "[integration][formats][adopt][postgres]") {
+    if (!dspace_test::have_program(pg_bin + "initdb")) return;
+    TestHome home;
+    PostgresDir outside;
+    auto data = outside.dir.path() / "main";
+    as_postgres({pg_bin + "initdb", "-D", data.string(), "--auth=trust", "--no-sync"});
+    run_outside(data, outside.dir.path(), "CREATE DATABASE shop");
+    for (const char *file : {"postgresql.conf", "pg_hba.conf", "pg_ident.conf"}) // pg_createcluster keeps them in /etc/postgresql
+        std::filesystem::remove(data / file);
+
+    CHECK_THAT(home.ok({"create", "debian", "--from", data.string(), "--initial-database", "shop"}), Contains("/shop"));
+    CHECK(dspace_test::query(home, "debian", "SELECT current_database()") == "shop");
+    CHECK(std::filesystem::exists(data / "PG_VERSION")); // copied, not moved
+    CHECK_FALSE(std::filesystem::exists(data / "postgresql.conf"));
+}
+
 TEST_CASE("create --from refuses a data directory of a server version that is not installed", "[integration][formats][adopt]") {
     TestHome home;
     dspace_test::TempDir dir{"dspace-formats-", 0700};
