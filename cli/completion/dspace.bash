@@ -31,8 +31,13 @@ _dspace() {
         --snapshotter) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names snapshotter 2>/dev/null)" -- "$cur")); return ;;
         --migrator) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
         --tool) COMPREPLY=($(compgen -W "$("${ds[@]}" plugins --names migrator 2>/dev/null)" -- "$cur")); return ;;
-        --format) COMPREPLY=($(compgen -W "shell dotenv json" -- "$cur")); return ;;
+        --format)
+            if [[ $verb == export || $verb == create ]]; then COMPREPLY=($(compgen -W "pgdata tar dump" -- "$cur"))
+            else COMPREPLY=($(compgen -W "shell dotenv json" -- "$cur")); fi
+            return ;;
+        --from) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --to|--snap|--snapshot)
+            if [[ $verb == export && $prev == --to ]]; then COMPREPLY=($(compgen -f -- "$cur")); return; fi
             local snaps=$("${ds[@]}" snapshot ls "$space" --json 2>/dev/null | sed -n 's/^ *"name": "\(.*\)",\{0,1\}$/\1/p')
             COMPREPLY=($(compgen -W "$snaps" -- "$cur")); return ;;
         --from-snapshot)
@@ -58,6 +63,9 @@ _dspace() {
             elif [[ $prev == plugins ]]; then COMPREPLY=($(compgen -W "install rm" -- "$cur")); fi ;;
         setup|gc) ;;
         import) COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "$spaces" -- "$cur")) ;;
+        export)
+            if [[ -z $space ]]; then COMPREPLY=($(compgen -W "$spaces" -- "$cur"))
+            else COMPREPLY=($(compgen -W "$("${ds[@]}" snapshot ls "$space" --json 2>/dev/null | sed -n 's/^ *"name": "\(.*\)",\{0,1\}$/\1/p')" -- "$cur")); fi ;;
         *) COMPREPLY=($(compgen -W "$spaces" -- "$cur")) ;;
     esac
 }

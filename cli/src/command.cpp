@@ -22,6 +22,7 @@ const std::vector<Command> &commands() {
         add_settings_commands(t);
         add_housekeeping_commands(t);
         add_import_commands(t);
+        add_export_commands(t);
         add_migrate_commands(t);
         add_init_commands(t);
         add_workflow_commands(t);

@@ -53,6 +53,7 @@ void add_settings_commands(std::vector<Command> &table); //!< set
 void add_housekeeping_commands(std::vector<Command> &table); //!< cache, gc
 void add_expiry_commands(std::vector<Command> &table);   //!< _watch (hidden: a space's expiry watcher)
 void add_import_commands(std::vector<Command> &table);   //!< import
+void add_export_commands(std::vector<Command> &table);   //!< export
 void add_migrate_commands(std::vector<Command> &table);  //!< migrate
 void add_init_commands(std::vector<Command> &table);     //!< init
 void add_workflow_commands(std::vector<Command> &table); //!< up, seed, dump, load, reset, down

@@ -5,6 +5,7 @@
 #include "snapshot_services.hpp"
 #include "space_common.hpp"
 
+#include <dspace/core/adopt.hpp>
 #include <dspace/core/env_format.hpp>
 #include <dspace/core/error.hpp>
 #include <dspace/core/expiry.hpp>
@@ -94,7 +95,8 @@ std::string chosen_password(const std::string &given, bool from_stdin) {
 
 int run_create(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace create NAME --flavour " + loaded_names_text(context, "flavour") + " [--version V] [--port N] [options]";
+    spec.usage = "dspace create NAME --flavour " + loaded_names_text(context, "flavour") + " [--version V] [--port N] [options]\n"
+                 "       dspace create NAME --from PATH [--format pgdata|tar|dump] [--move] [options]";
     spec.description =
         "Creates a space: a private database server on its own port, listening on 127.0.0.1. It is initialised from a\n"
         "cached template cluster, started, and ready when this returns; the connection URL is printed without the\n"
@@ -102,14 +104,22 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "of the space. The password is random unless given: --password-stdin reads it from the first line of\n"
         "stdin, else DSPACE_PASSWORD in the environment is used; --password PASS also works but is visible to every\n"
         "user in `ps` while dspace runs. --set writes server settings; --ttl and --idle-stop make the space end by\n"
-        "itself (a background watcher enforces them).";
+        "itself (a background watcher enforces them).\n"
+        "--from PATH adopts data made elsewhere (or by `dspace export`): a PostgreSQL data directory or MariaDB datadir\n"
+        "(stopped; copied, or moved with --move), a tar of one, or a dump (loaded as `dspace import` does). The format\n"
+        "is read from the content unless --format is given; the flavour and version come from the data, and the\n"
+        "server version must be installed. The space gets its own user and random password; it opens the database\n"
+        "--initial-database names, else the exported space's, else `postgres` (PostgreSQL) or the only database.";
     CreateOptions options;
-    std::string from_snapshot, ttl, idle_stop;
+    std::string from_snapshot, from_path, format, ttl, idle_stop;
     std::vector<std::string> settings;
     spec.options.add_options()
         ("name", po::value(&options.name)->required(), "the space's name")
         ("flavour,f", po::value(&options.flavour), ("database engine, one of the loaded flavours: " + loaded_names_text(context, "flavour", ", ") + " (mariadb: mysql)").c_str())
         ("from-snapshot", po::value(&from_snapshot), "SPACE/SNAP: start from that snapshot's data, with its flavour, version and credentials")
+        ("from", po::value(&from_path), "PATH: adopt a data directory, a tar of one, or a dump (see above)")
+        ("format", po::value(&format), "with --from: pgdata, tar or dump (default: read from the content)")
+        ("move", po::bool_switch(), "with --from: delete the data directory or tar once the space runs")
         ("version", po::value(&options.version), "server version (default: the newest installed)")
         ("port,p", po::value(&options.port), "TCP port (default: a free one)")
         ("expose-port", po::value(&options.port), "same as --port")
@@ -129,7 +139,10 @@ int run_create(Context &context, const std::vector<std::string> &args) {
     if (vm.count("idle-stop")) options.idle_stop_seconds = parse_duration(idle_stop, "--idle-stop");
     if (vm.count("port") && vm.count("expose-port")) throw UsageError("give --port or --expose-port, not both");
     options.password = chosen_password(options.password, vm["password-stdin"].as<bool>());
-    if (options.flavour.empty() && from_snapshot.empty())
+    if (!from_path.empty() && !from_snapshot.empty()) throw UsageError("give --from or --from-snapshot, not both");
+    if (from_path.empty() && (vm.count("format") || vm["move"].as<bool>()))
+        throw UsageError("--format and --move go with --from PATH", "e.g. dspace create app --from /srv/pgdata --move");
+    if (options.flavour.empty() && from_snapshot.empty() && from_path.empty())
         throw UsageError("missing --flavour; usage: " + spec.usage, "run `dspace create --help` for its options");
     if (!from_snapshot.empty())
         for (const char *taken_from_snapshot : {"initial-database", "user", "password"})
@@ -138,7 +151,15 @@ int run_create(Context &context, const std::vector<std::string> &args) {
                                  "a space made from a snapshot keeps the snapshot's database, user and password; leave it out");
     if (!options.flavour.empty()) options.flavour = context.plugins().flavour(options.flavour).name(); // "mariadb" is "mysql"
     SpaceManager spaces = open_spaces(context);
-    SpaceState state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
+    SpaceState state;
+    if (!from_path.empty()) {
+        AdoptOptions adopt{options, from_path, std::nullopt, vm["move"].as<bool>()};
+        if (vm.count("format")) adopt.format = parse_data_format(format);
+        SnapshotService snapshots(context.host(), context.plugins(), spaces);
+        state = adopt_space(context.host(), context.plugins(), spaces, snapshots, adopt).space;
+    } else {
+        state = from_snapshot.empty() ? spaces.create(options) : create_from_snapshot(context, spaces, options, from_snapshot);
+    }
     keep_expiry(context, spaces);
     std::cout << "created space '" << state.name << "' (" << state.flavour << " " << state.version << ") on port " << state.port
               << "\n" << spaces.display_url(state) << "\n";

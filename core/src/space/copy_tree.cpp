@@ -76,7 +76,8 @@ void copy_file_owned(const std::filesystem::path &from, const std::filesystem::p
     if (::close(fd) != 0) copy_failed(to, errno); // a delayed write error (NFS, full disk) surfaces here
 }
 
-void copy_tree_into(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner) {
+void copy_tree_into(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner,
+                    const std::function<void(std::uint64_t)> &copied) {
     struct stat st {};
     if (::lstat(from.c_str(), &st) != 0) copy_failed(from, errno);
     if (::mkdir(to.c_str(), st.st_mode & 07777) != 0) copy_failed(to, errno);
@@ -88,9 +89,10 @@ void copy_tree_into(const std::filesystem::path &from, const std::filesystem::pa
         struct stat est {};
         if (::lstat(entry.path().c_str(), &est) != 0) copy_failed(entry.path(), errno);
         if (S_ISDIR(est.st_mode)) {
-            copy_tree_into(entry.path(), target, owner);
+            copy_tree_into(entry.path(), target, owner, copied);
         } else if (S_ISREG(est.st_mode)) {
             copy_file_owned(entry.path(), target, est, owner);
+            if (copied) copied(static_cast<std::uint64_t>(est.st_size));
         } else if (S_ISLNK(est.st_mode)) {
             auto link = std::filesystem::read_symlink(entry.path());
             if (::symlink(link.c_str(), target.c_str()) != 0 || ::lchown(target.c_str(), owner.uid, owner.gid) != 0)
@@ -117,11 +119,12 @@ TreeStats tree_stats(const std::filesystem::path &root) {
     return stats;
 }
 
-void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner) {
+void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner,
+                     const std::function<void(std::uint64_t)> &copied) {
     struct stat st {};
     if (::lstat(to.c_str(), &st) == 0) copy_failed(to, EEXIST); // never delete what was there before
     try {
-        copy_tree_into(from, to, owner);
+        copy_tree_into(from, to, owner, copied);
     } catch (...) {
         fs::remove_tree(to); // no partial copy stays
         throw;

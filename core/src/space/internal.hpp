@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -57,7 +58,9 @@ Owner owner_of(const std::string &os_user);
 void make_owned_dir(const std::filesystem::path &dir, unsigned mode, Owner owner);
 //! Copies the tree from into to (to must not exist), keeping modes and giving every entry to owner. Every read
 //! and write is checked: on failure (a full disk) the partial copy is removed and Error names the file.
-void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner);
+//! copied, when given, is told the size of each file once it is copied (for progress).
+void copy_tree_owned(const std::filesystem::path &from, const std::filesystem::path &to, Owner owner,
+                     const std::function<void(std::uint64_t bytes)> &copied = {});
 //! Fills dir (which must not exist) from the template cluster cached: takes its ready spare copy when there is
 //! one owned by owner that matches its completeness marker (a rename; an incomplete spare is discarded), else
 //! copies it; then refills the spare in a detached background process.

@@ -5,9 +5,9 @@
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/import.hpp>
+#include <dspace/core/logical_dump.hpp>
 #include <dspace/core/names.hpp>
 #include <dspace/core/workflow.hpp>
-#include <dspace/sdk/flavour_capabilities.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
@@ -83,22 +83,17 @@ std::string Workflow::dump(const std::string &requested, bool force) {
         throw Error("backup '" + name + "' already exists in " + project_.backups_dir().string(),
                     "pick another --name, or replace it with --force");
     SpaceState state = ensure_running();
-    auto *logical = plugins_.capability<sdk::LogicalDump>(state.flavour);
-    if (!logical) throw Error("flavour '" + state.flavour + "' cannot make logical dumps", "use `dspace snapshot` instead");
 
     fs::make_private_dir(project_.backups_dir());
     std::filesystem::path building = project_.backups_dir() / ("." + name + ".partial");
     if (std::filesystem::exists(building, ec)) fs::remove_tree(building);
     fs::make_private_dir(building);
-    sdk::Command command = logical->dump_command(spaces_.server(state), state.database, (building / dump_file).string());
-    auto result = host_.processes().run(command);
-    if (!result || !result->succeeded()) {
-        std::string why = !result ? result.status().message() : result->err;
+    try {
+        dump_space_database(host_, plugins_, spaces_, state, building / dump_file);
+    } catch (...) {
         fs::remove_tree(building);
-        throw Error("dumping space '" + state.name + "' failed: " + why, "check that the space runs: `dspace status " + state.name + "`");
+        throw;
     }
-    std::filesystem::permissions(building / dump_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
-    if (ec) throw Error("cannot make the dump " + (building / dump_file).string() + " private: " + ec.message());
     BackupInfo info{name, state.flavour, state.version, {}, {}, utc_now_iso()};
     std::tie(info.migration_tool, info.migration_head) = read_migration_head(host_, plugins_, spaces_, state);
     fs::write_file_atomic(building / info_file, info_to_json(info));

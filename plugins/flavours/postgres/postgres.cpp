@@ -80,11 +80,22 @@ sdk::Status PostgresFlavour::init_cluster(sdk::Host &host, const sdk::Server &se
     if (!ran->succeeded())
         return sdk::Status::failure("initdb failed: " + ran->err, "check that " + server.data_dir + " is writable by the server's OS user");
     if (auto made = create_initial_database(host, server); !made) return made;
-    // The settings of each space come from dspace.conf, written by configure().
+    return include_dspace_conf(host, server);
+}
+
+sdk::Status PostgresFlavour::include_dspace_conf(sdk::Host &host, const sdk::Server &server) {
+    // The settings of each space come from dspace.conf, written by configure(). A data directory made
+    // elsewhere (`dspace create --from`) gets the include line on its first start, and one whose configuration
+    // lived elsewhere (Debian's /etc/postgresql) a postgresql.conf of its own.
     const std::string conf_file = server.data_dir + "/postgresql.conf";
-    std::ifstream in(conf_file);
-    std::string conf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) return sdk::Status::failure("cannot read " + conf_file + " written by initdb");
+    std::string conf;
+    std::error_code ec;
+    if (std::filesystem::exists(conf_file, ec)) {
+        std::ifstream in(conf_file);
+        conf.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return sdk::Status::failure("cannot read " + conf_file);
+    }
+    if (conf.find(include_line) != std::string::npos) return {};
     conf += "\n# Settings of this dspace space (port, addresses, socket directory).\n" + std::string(include_line) + "\n";
     return host.write_private_file(conf_file, conf, 0600, server.os_user);
 }
@@ -130,6 +141,7 @@ sdk::Status PostgresFlavour::configure(sdk::Host &host, const sdk::Server &serve
         auto written = host.write_private_file(server.data_dir + "/" + file, content, 0600, server.os_user);
         if (!written) return written;
     }
+    if (auto included = include_dspace_conf(host, server); !included) return included;
     // The data directory is stopped: a postmaster.pid left by a crash or reboot is stale, and postgres would
     // refuse to start if the pid in it now belongs to another process.
     std::error_code ec;

@@ -66,6 +66,8 @@ public:
 private:
     //! Creates initial_database in a just-initialised cluster (single-user mode, no server running).
     sdk::Status create_initial_database(sdk::Host &host, const sdk::Server &server);
+    //! Appends the include of dspace.conf to postgresql.conf when it is not there yet.
+    sdk::Status include_dspace_conf(sdk::Host &host, const sdk::Server &server);
 };
 
 } // namespace dspace::postgres
