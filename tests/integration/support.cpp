@@ -6,8 +6,8 @@
 #include <rapidjson/document.h>
 
 #include <csignal>
+#include <fcntl.h>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -35,10 +35,17 @@ RunResult run_dspace(const std::vector<std::string> &args, int timeout_seconds,
 
 namespace {
 
-//! The contents of /proc/PID/<file>.
+//! The contents of /proc/PID/<file>, or what could be read before the process exited (read(2) then fails,
+//! which std::ifstream would turn into an exception).
 std::string proc_file(const std::filesystem::path &process, const char *file) {
-    std::ifstream in(process / file, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text;
+    int fd = ::open((process / file).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return text;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    return text;
 }
 
 //! Processes whose command line or environment mentions text: servers started below a home, and dspace
