@@ -27,6 +27,7 @@ void PackOutbox::add(const BlockId &id, std::string_view bytes) {
 
 void PackOutbox::finish() {
     if (!entries_.empty()) seal();
+    while (!sending_.empty()) wait_for_oldest();
 }
 
 void PackOutbox::seal() {
@@ -35,14 +36,28 @@ void PackOutbox::seal() {
     fs::write_file_atomic(dir_ / (pack + ".idx"), encode_index(entries_)); // the journal entry: the pack is whole
     buffer_.clear();
     entries_.clear();
-    send(pack);
+    send_in_background(pack);
+}
+
+void PackOutbox::send_in_background(const std::string &pack) {
+    while (sending_.size() >= parallel_transfers) wait_for_oldest();
+    sending_.push_back(std::async(std::launch::async, [this, pack] { send(pack); }));
+}
+
+void PackOutbox::wait_for_oldest() {
+    std::future<void> oldest = std::move(sending_.front());
+    sending_.pop_front();
+    oldest.get(); // rethrows the send's failure; the packs still journaled are sent by the next push
 }
 
 void PackOutbox::send(const std::string &pack) {
     auto pack_file = dir_ / (pack + ".pack"), index_file = dir_ / (pack + ".idx");
     put_unless_there(pack_key(pack), pack_file);
     put_unless_there(index_key(pack), index_file);
-    index_.add(pack, fs::read_file(index_file));
+    {
+        std::lock_guard<std::mutex> held(index_mutex_);
+        index_.add(pack, fs::read_file(index_file));
+    }
     std::filesystem::remove(index_file);
     std::filesystem::remove(pack_file);
     fs::fsync_dir(dir_);

@@ -9,7 +9,9 @@
 #include <dspace/core/names.hpp>
 #include <dspace/core/transfer.hpp>
 
+#include <deque>
 #include <functional>
+#include <future>
 #include <map>
 
 namespace dspace {
@@ -62,13 +64,25 @@ std::uint64_t fetch_blocks(Storage &storage, const Remote &remote, const transfe
     auto pack = plan.begin();
     std::size_t next_block = 0;
     std::string pack_bytes;
+    // The packs after the current one download meanwhile, parallel_transfers at a time, in plan order.
+    auto next_download = plan.begin();
+    std::deque<std::future<std::string>> downloads; // destroying one waits for it
+    auto download_ahead = [&] {
+        for (; downloads.size() < transfer::parallel_transfers && next_download != plan.end(); ++next_download)
+            downloads.push_back(std::async(std::launch::async, [&storage, key = transfer::pack_key(index.packs()[next_download->first])] {
+                return storage.get_bytes(key);
+            }));
+    };
     transfer::check(blocks.add_blocks(host, [&](sdk::BlockRef &block, std::string &bytes) -> sdk::Result<bool> {
         try {
             if (pack != plan.end() && next_block == pack->second.size()) ++pack, next_block = 0, pack_bytes.clear();
             if (pack == plan.end()) return false;
             std::string key = transfer::pack_key(index.packs()[pack->first]);
             if (next_block == 0) {
-                pack_bytes = storage.get_bytes(key);
+                download_ahead();
+                pack_bytes = downloads.front().get();
+                downloads.pop_front();
+                download_ahead();
                 fetched += pack_bytes.size();
             }
             const auto &[ref, place] = pack->second[next_block++];

@@ -12,6 +12,9 @@
 
 namespace dspace::transfer {
 
+//! How many packs a push sends, or a pull fetches, at the same time.
+inline constexpr std::size_t parallel_transfers = 4;
+
 //! A remote opened for one command, its local state (index cache, push journal) locked against other commands.
 struct OpenRemote {
     //! Opens remote; checks its layout marker (writing it when create and absent).
