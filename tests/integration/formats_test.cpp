@@ -279,14 +279,13 @@ TEST_CASE("export and create --from refuse bad input with errors that say what t
     CHECK(space_names(home).empty());
 }
 
-TEST_CASE("export writes tar and dump objects to s3:// and to a remote; create --from loads them back", "[integration][formats][s3]") {
+TEST_CASE("export writes tar and dump objects to s3:// and to a remote; create --from loads them back from there", "[integration][formats][s3]") {
     if (dspace_test::s3rver_program().empty()) {
         std::cout << "skipped: s3rver is not installed (scripts/bootstrap installs it: npm install -g s3rver@3.7.1)\n";
         return;
     }
     dspace_test::S3Server server;
     TestHome home;
-    dspace_test::TempDir scratch{"dspace-formats-", 0700};
     home.ok({"create", "src", "--flavour", "postgres"});
     dspace_test::query(home, "src", "CREATE TABLE t(v int); INSERT INTO t VALUES (7)");
     home.ok({"snapshot", "src", "s1"});
@@ -304,13 +303,18 @@ TEST_CASE("export writes tar and dump objects to s3:// and to a remote; create -
     CHECK(directory.exit_code == 2);
     CHECK_THAT(directory.err, Contains("--format tar or --format dump"));
 
-    dspace::open_storage(bucket + "/exports")->get_file("src.dump", scratch.path() / "src.dump");
-    dspace::open_storage(bucket + "/team")->get_file("src-s1.tar", scratch.path() / "src-s1.tar");
-    for (std::string file : {"src.dump", "src-s1.tar"}) {
-        INFO(file);
-        std::string name = file == "src.dump" ? "from-dump" : "from-tar";
-        home.ok({"create", name, "--from", (scratch.path() / file).string()});
+    for (std::string url : {bucket + "/exports/src.dump", bucket + "/team/src-s1.tar"}) {
+        INFO(url);
+        std::string name = url.find(".dump") != std::string::npos ? "from-dump" : "from-tar";
+        home.ok({"create", name, "--from", url});
         CHECK(dspace_test::query(home, name, "SELECT v FROM t") == "7");
     }
+    auto moved = home.run({"create", "nope", "--from", bucket + "/team/src-s1.tar", "--move"});
+    CHECK(moved.exit_code == 2);
+    CHECK_THAT(moved.err, Contains("--move cannot delete an object"));
+    auto missing = home.run({"create", "nope", "--from", bucket + "/team/absent.tar"});
+    CHECK(missing.exit_code == 1);
+    std::error_code ec;
+    CHECK(std::filesystem::is_empty(home.path() / "cache" / "downloads", ec)); // every download was removed
     CHECK(space_names(home) == "from-dump\nfrom-tar\nsrc\n");
 }

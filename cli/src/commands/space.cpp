@@ -106,7 +106,8 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         "user in `ps` while dspace runs. --set writes server settings; --ttl and --idle-stop make the space end by\n"
         "itself (a background watcher enforces them).\n"
         "--from PATH adopts data made elsewhere (or by `dspace export`): a PostgreSQL data directory or MariaDB datadir\n"
-        "(stopped; copied, or moved with --move), a tar of one, or a dump (loaded as `dspace import` does). The format\n"
+        "(stopped; copied, or moved with --move), a tar of one, or a dump (loaded as `dspace import` does); a tar or\n"
+        "dump may also be an object, s3://bucket/path/FILE (downloaded first; S3 settings as for remotes). The format\n"
         "is read from the content unless --format is given; the flavour and version come from the data, and the\n"
         "server version must be installed. The space gets its own user and random password; it opens the database\n"
         "--initial-database names, else the exported space's, else `postgres` (PostgreSQL) or the only database.";
@@ -117,7 +118,7 @@ int run_create(Context &context, const std::vector<std::string> &args) {
         ("name", po::value(&options.name)->required(), "the space's name")
         ("flavour,f", po::value(&options.flavour), ("database engine, one of the loaded flavours: " + loaded_names_text(context, "flavour", ", ") + " (mariadb: mysql)").c_str())
         ("from-snapshot", po::value(&from_snapshot), "SPACE/SNAP: start from that snapshot's data, with its flavour, version and credentials")
-        ("from", po::value(&from_path), "PATH: adopt a data directory, a tar of one, or a dump (see above)")
+        ("from", po::value(&from_path), "PATH or s3://bucket/path/FILE: adopt a data directory, a tar of one, or a dump (see above)")
         ("format", po::value(&format), "with --from: pgdata, tar or dump (default: read from the content)")
         ("move", po::bool_switch(), "with --from: delete the data directory or tar once the space runs")
         ("version", po::value(&options.version), "server version (default: the newest installed)")

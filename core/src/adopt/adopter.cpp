@@ -10,6 +10,7 @@
 #include <dspace/core/import.hpp>
 #include <dspace/core/interrupt.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/storage.hpp>
 
 namespace dspace {
 
@@ -139,6 +140,36 @@ AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager
     return {created, source.format};
 }
 
+//! The object an s3:// URL names (a tar or a dump), downloaded into $DSPACE_HOME/cache/downloads for the time of
+//! an adoption and removed afterwards (`dspace gc` removes what a killed one left, after a day).
+class DownloadedObject {
+public:
+    DownloadedObject(HostServices &host, const std::string &url) {
+        ObjectUrl object = split_object_url(url, "--from");
+        auto dir = host.paths().cache_dir() / "downloads";
+        fs::make_private_dir(dir);
+        path_ = dir / (".from-" + random_token() + "-" + object.key);
+        try {
+            open_storage(object.storage_url)->get_file(object.key, path_);
+        } catch (...) {
+            remove();
+            throw;
+        }
+    }
+    ~DownloadedObject() { remove(); }
+    DownloadedObject(const DownloadedObject &) = delete;
+    DownloadedObject &operator=(const DownloadedObject &) = delete;
+    //! Where the object was downloaded.
+    const std::filesystem::path &path() const { return path_; }
+
+private:
+    void remove() {
+        std::error_code ec;
+        std::filesystem::remove(path_, ec);
+    }
+    std::filesystem::path path_;
+};
+
 } // namespace
 
 DataFormat detect_data_format(const std::filesystem::path &path) {
@@ -161,6 +192,13 @@ AdoptResult adopt_space(HostServices &host, PluginHost &plugins, SpaceManager &s
     validate_name(options.create.name, "space");
     if (spaces.exists(options.create.name))
         throw Error("space '" + options.create.name + "' already exists", "pick another name, or remove it first with `dspace rm`");
+    if (options.from.native().rfind("s3://", 0) == 0) {
+        if (options.move) throw UsageError("--move cannot delete an object of a bucket", "leave out --move");
+        DownloadedObject object(host, options.from.native());
+        AdoptOptions local = options;
+        local.from = object.path();
+        return adopt_space(host, plugins, spaces, snapshots, local);
+    }
     std::filesystem::path path = std::filesystem::absolute(options.from).lexically_normal();
     DataFormat detected = detect_data_format(path);
     DataFormat format = options.format.value_or(detected);

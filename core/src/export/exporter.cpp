@@ -49,11 +49,9 @@ Destination destination_of(HostServices &host, const ExportOptions &options) {
     if (to.empty()) throw UsageError("missing --to PATH", "name the directory or file to write, e.g. --to /tmp/app-data");
     Destination destination;
     if (to.rfind("s3://", 0) == 0) {
-        auto slash = to.rfind('/');
-        if (slash < 5 || to.find('/', 5) == std::string::npos || slash + 1 == to.size())
-            throw UsageError("--to " + to + " names no object", "name the file in the bucket, e.g. s3://bucket/exports/app.tar");
-        destination.storage_url = to.substr(0, slash);
-        destination.key = to.substr(slash + 1);
+        ObjectUrl object = split_object_url(to, "--to");
+        destination.storage_url = object.storage_url;
+        destination.key = object.key;
     } else if (to.find('/') == std::string::npos) {
         for (const auto &remote : list_remotes(host.mutable_config()))
             if (remote.name == to) {

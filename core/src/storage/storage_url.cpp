@@ -60,4 +60,14 @@ ParsedStorageUrl parse_storage_url(const std::string &url) {
 
 void validate_storage_url(const std::string &url) { (void)parse_storage_url(url); }
 
+ObjectUrl split_object_url(const std::string &url, const std::string &option) {
+    auto slash = url.rfind('/');
+    if (url.rfind("s3://", 0) != 0 || slash < 5 || url.find('/', 5) == std::string::npos || slash + 1 == url.size())
+        throw UsageError(option + " " + url + " names no object", "name the file in the bucket, e.g. s3://bucket/exports/app.tar");
+    ObjectUrl object{url.substr(0, slash), url.substr(slash + 1)};
+    validate_storage_url(object.storage_url);
+    validate_object_key(object.key);
+    return object;
+}
+
 } // namespace dspace

@@ -16,7 +16,7 @@ namespace dspace {
 //! Options of `dspace create NAME --from PATH`.
 struct AdoptOptions {
     CreateOptions create;              //!< name, port, user, password, database, settings, expiry of the new space
-    std::filesystem::path from;        //!< the data directory, tar or dump
+    std::filesystem::path from;        //!< the data directory, tar or dump, or s3://bucket/path/FILE (a tar or dump)
     std::optional<DataFormat> format;  //!< empty: told from the content
     bool move = false;                 //!< delete the source once the space runs (data directories and tars)
 };
@@ -35,6 +35,7 @@ DataFormat detect_data_format(const std::filesystem::path &path);
 //! server version checked against the installed ones first, owned by the server's user, mode 0700, and given the
 //! space's own random credentials (the flavour's Rekey); a dump goes through `dspace import`. The space appears
 //! only when it runs; nothing outside $DSPACE_HOME is changed, except that move deletes the source afterwards.
+//! An s3:// source is downloaded into the home's cache first and removed afterwards.
 AdoptResult adopt_space(HostServices &host, PluginHost &plugins, SpaceManager &spaces, SnapshotService &snapshots,
                         const AdoptOptions &options);
 

@@ -53,4 +53,14 @@ std::unique_ptr<Storage> open_storage(const std::string &url);
 //! Throws UsageError unless url has a form open_storage accepts (nothing is contacted).
 void validate_storage_url(const std::string &url);
 
+//! One object named by a URL: the destination holding it and its key there.
+struct ObjectUrl {
+    std::string storage_url; //!< e.g. s3://bucket/exports
+    std::string key;         //!< e.g. app.tar
+};
+
+//! Splits s3://bucket[/prefix]/FILE into its destination and key; throws UsageError (naming option) when the URL
+//! names no object.
+ObjectUrl split_object_url(const std::string &url, const std::string &option);
+
 } // namespace dspace
