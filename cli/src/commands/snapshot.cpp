@@ -199,15 +199,26 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
 
 int snapshot_rm(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot rm NAME SNAP...";
-    spec.description = "Removes snapshots of space NAME.";
-    std::string space;
+    spec.usage = "dspace snapshot rm NAME SNAP... [--remote REMOTE]";
+    spec.description = "Removes snapshots of space NAME. With --remote, removes them from that remote instead (their manifest\n"
+                       "first, then their payload); `dspace remote gc REMOTE` then frees the packs no other snapshot uses.";
+    std::string space, remote;
     std::vector<std::string> snaps;
     spec.options.add_options()("space", po::value(&space)->required(), "the space")(
-        "snap", po::value(&snaps)->required()->multitoken(), "the snapshots");
+        "snap", po::value(&snaps)->required()->multitoken(), "the snapshots")("remote", po::value(&remote), "remove them from this remote");
     spec.positional.add("space", 1).add("snap", -1);
     po::variables_map vm;
     if (!parse_verb("snapshot rm", spec, args, vm)) return exit_ok;
+    if (vm.count("remote")) {
+        Remote found = find_remote(context.config(), remote);
+        SnapshotServices services(context, Access::read_only);
+        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+        for (const auto &snap : snaps) {
+            transfer.remove_remote(found, space, snap);
+            std::cout << "snapshot " << space << "/" << snap << " removed from '" << found.name << "'\n";
+        }
+        return exit_ok;
+    }
     SnapshotServices services(context);
     services.snapshots.remove(space, snaps);
     for (const auto &snap : snaps) std::cout << "snapshot " << space << "/" << snap << " removed\n";

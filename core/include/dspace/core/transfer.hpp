@@ -15,6 +15,7 @@
 #include <dspace/core/snapshot.hpp>
 #include <dspace/core/space.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,6 +38,22 @@ struct PullResult {
     std::uint64_t bytes_fetched = 0;  //!< bytes of every object read from the remote
 };
 
+//! One object a remote garbage collection removed (or, dry, would remove).
+struct RemovedObject {
+    std::string key;              //!< its key
+    std::uint64_t size_bytes = 0; //!< its size
+    std::string why;              //!< "unused pack", "unused pack index", "pack without index", "payload without manifest", "leftover"
+};
+
+//! What a remote garbage collection did.
+struct RemoteGcResult {
+    std::vector<RemovedObject> removed; //!< what it removed, index before its pack
+    std::uint64_t bytes_freed = 0;      //!< their sizes summed
+    std::uint64_t packs_in_use = 0;     //!< packs kept because a snapshot uses one of their blocks
+    std::uint64_t kept_young = 0;       //!< unused objects kept because they are younger than the grace period
+    std::uint64_t blocks_lacking = 0;   //!< blocks a snapshot uses that no pack holds (the remote is damaged)
+};
+
 //! Push, pull and remote listings over the local snapshot store. State kept per remote (its index cache and the
 //! journal of packs a push has built but not yet seen stored) lives in $DSPACE_HOME/transfer/<hash of the URL>/.
 class TransferService {
@@ -50,6 +67,13 @@ public:
                     const std::string &as_snap);
     //! The complete snapshots on remote, oldest first.
     std::vector<SnapshotManifest> list_remote(const Remote &remote);
+    //! Removes snapshot space/snap from remote: its manifest first, then its payload (its packs stay until gc_remote).
+    void remove_remote(const Remote &remote, const std::string &space, const std::string &snap);
+    //! Removes from remote the packs no snapshot's manifest uses a block of (index first, then pack), the payload
+    //! objects of snapshots without manifest and the leftovers of killed puts, of them only those older than grace
+    //! (a push publishes its manifest last: a younger object may belong to a push in progress). With dry_run
+    //! nothing is removed. Throws Error, removing nothing, when a manifest cannot be read.
+    RemoteGcResult gc_remote(const Remote &remote, std::chrono::seconds grace, bool dry_run);
 
 private:
     HostServices &host_;
