@@ -2,6 +2,7 @@
 #include "../command.hpp"
 #include "../output.hpp"
 #include "../plugin_names.hpp"
+#include "background_push.hpp"
 #include "snapshot_services.hpp"
 
 #include <dspace/core/duration.hpp>
@@ -83,7 +84,7 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
         ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name")
-        ("push", "then push it (`dspace push`)")
+        ("push", "then push it in the background (`dspace push --background`; `dspace push --status` shows it)")
         ("to", po::value<std::string>(), "the remote to push to (default: config storage.default_remote)");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
@@ -94,12 +95,7 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
     SnapshotServices services(context);
     SnapshotManifest m = services.snapshots.take(options);
     std::cout << "snapshot " << m.space << "/" << m.name << " taken (" << m.snapshotter << ", " << m.size_bytes << " bytes)\n";
-    if (remote) {
-        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
-        PushResult pushed = transfer.push(m.space, m.name, *remote);
-        std::cout << "pushed " << m.space << "/" << m.name << " to '" << remote->name << "': " << pushed.blocks_sent << " of " << pushed.blocks
-                  << " blocks sent\n";
-    }
+    if (remote) start_background_push(context, m.space, m.name, *remote);
     return exit_ok;
 }
 

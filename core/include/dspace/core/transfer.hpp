@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct PushResult {
     std::uint64_t bytes_sent = 0;   //!< bytes of every object written to the remote
     bool already_there = false;     //!< the remote already held this very snapshot: nothing was sent
 };
+
+//! Told the bytes of blocks a push has sent so far and the total it will send.
+using PushProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
 
 //! What a pull did.
 struct PullResult {
@@ -61,7 +65,8 @@ public:
     //! Works on the snapshots of snapshots (whose spaces spaces manages).
     TransferService(HostServices &host, PluginHost &plugins, SpaceManager &spaces, SnapshotService &snapshots);
     //! Sends snapshot snap of space to remote, only the blocks it lacks; resumes what a killed push left.
-    PushResult push(const std::string &space, const std::string &snap, const Remote &remote);
+    //! progress (when set) is told the bytes of blocks sent so far and their total, after each block.
+    PushResult push(const std::string &space, const std::string &snap, const Remote &remote, const PushProgress &progress = {});
     //! Makes snapshot space/snap of remote a local snapshot as_space/as_snap (same names when empty), checking every block.
     PullResult pull(const Remote &remote, const std::string &space, const std::string &snap, const std::string &as_space,
                     const std::string &as_snap);
