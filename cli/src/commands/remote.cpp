@@ -87,7 +87,8 @@ int remote_gc(Context &context, const std::vector<std::string> &args) {
     spec.description = "Frees space on remote NAME: removes the packs no snapshot there uses a block of (index first, then pack),\n"
                        "the payload of snapshots whose push never finished, and what interrupted writes left, but only objects\n"
                        "older than the grace period: a push in progress elsewhere publishes its snapshot last, so the packs it has\n"
-                       "stored so far are young. Remove a snapshot from the remote by deleting its manifest.json, then run this.";
+                       "stored so far are young. `dspace snapshot rm NAME SNAP --remote REMOTE` first removes a snapshot from\n"
+                       "the remote; this then frees what only that snapshot used.";
     std::string name, grace_text = "1h";
     spec.options.add_options()("name", po::value(&name)->required(), "the remote")(
         "grace", po::value(&grace_text), "keep objects younger than this (e.g. 30m, 1h, 2d; default 1h)")(
