@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <ctime>
@@ -173,7 +174,13 @@ std::vector<PushRecord> PushQueue::list() {
     for (const auto &entry : std::filesystem::directory_iterator(dir_))
         if (entry.path().extension() == ".json" && entry.is_regular_file()) files.push_back(entry.path());
     for (const auto &file : files) {
-        PushRecord record = record_of(fs::read_file(file), file.string());
+        PushRecord record;
+        try {
+            record = record_of(fs::read_file(file), file.string());
+        } catch (const Error &e) { // one damaged record does not hide the others
+            spdlog::warn("{} ({})", e.what(), e.hint());
+            continue;
+        }
         bool unfinished = record.state == "queued" || record.state == "running";
         // pid 0: the command queuing it was killed before its worker started (given a minute to start)
         if (unfinished && !worker_alive(record) && (record.pid != 0 || now() - record.updated > 60)) {

@@ -37,7 +37,8 @@ public:
     PushRecord start(const std::string &space, const std::string &snap, const Remote &remote, std::vector<std::string> worker);
     //! The worker's part: runs push id through transfer, keeping its record up to date; false when it failed.
     bool run(const std::string &id, TransferService &transfer);
-    //! Every record, oldest first; a queued or running push whose worker is gone is recorded failed first, and
+    //! Every readable record (a damaged one is skipped with a warning), oldest first; a queued or running push
+    //! whose worker is gone is recorded failed first, and
     //! done pushes older than a day are forgotten.
     std::vector<PushRecord> list();
 
