@@ -38,8 +38,7 @@ public:
     //! The worker's part: runs push id through transfer, keeping its record up to date; false when it failed.
     bool run(const std::string &id, TransferService &transfer);
     //! Every readable record (a damaged one is skipped with a warning), oldest first; a queued or running push
-    //! whose worker is gone is recorded failed first, and
-    //! done pushes older than a day are forgotten.
+    //! whose worker is gone is recorded failed first, and done pushes older than a day are forgotten.
     std::vector<PushRecord> list();
 
 private:
