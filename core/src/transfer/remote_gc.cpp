@@ -8,6 +8,7 @@
 #include <dspace/core/fs.hpp>
 #include <dspace/core/transfer.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <set>

@@ -1,4 +1,4 @@
-// Sharing snapshots through remotes: `dspace push`, `dspace pull`, `dspace snapshot ls --remote`.
+// Sharing snapshots through remotes: `dspace push`, `dspace pull`, `dspace snapshot ls|rm --remote`, `dspace remote gc`.
 //
 // Remote layout (content-addressed, shared by every snapshot, space and user pushing there):
 //   dspace-remote.json                      {"layout": 1}: a remote written by a newer layout is refused
