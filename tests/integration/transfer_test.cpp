@@ -1,6 +1,7 @@
 // `dspace push`, `dspace pull` and `dspace snapshot ls --remote` through the real dspace program, with real
 // PostgreSQL and MariaDB spaces, a real S3 server (s3rver) and a file:// directory.
 #include "kill_support.hpp"
+#include "push_status_support.hpp"
 #include "support.hpp"
 #include "support/s3_server.hpp"
 #include "support/temp_dir.hpp"
@@ -322,7 +323,8 @@ TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad
     CHECK(refused.exit_code == 1);
     CHECK_THAT(refused.err, Contains("snapshotter 'tar'") && Contains("--snapshotter blocks"));
 
-    home.ok({"snapshot", "app", "s1", "--push", "--to", "team"}); // snapshot and push in one
+    CHECK_THAT(home.ok({"snapshot", "app", "s1", "--push", "--to", "team"}), Contains("in the background")); // snapshot and push in one
+    CHECK(dspace_test::wait_for_pushes(home)["app/s1"] == "done");
     CHECK(remote_snapshots(home, "team") == std::vector<std::string>{"app/s1"});
     if (dspace_test::mariadb_installed()) {
         home.ok({"create", "other", "--flavour", "mysql"});
@@ -379,6 +381,7 @@ TEST_CASE("a pull killed at any moment leaves no snapshot or the whole one and r
         checksum = make_space(home, postgres(), "app", 100000);
         home.ok({"remote", "add", "team", url});
         home.ok({"snapshot", "app", "s1", "--push", "--to", "team"});
+        REQUIRE(dspace_test::wait_for_pushes(home)["app/s1"] == "done");
         home.ok({"rm", "app", "--force"});
     }
     TestHome home;

@@ -1,5 +1,6 @@
 // Expiry of spaces (--ttl, --idle-stop): starting their watchers, and the hidden verb a watcher runs.
 #include "../command.hpp"
+#include "self_invocation.hpp"
 #include "space_common.hpp"
 
 #include <dspace/core/error.hpp>
@@ -7,9 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <climits>
 #include <iostream>
-#include <unistd.h>
 
 namespace dspace::cli {
 
@@ -18,21 +17,12 @@ namespace {
 //! The verb a watcher runs; hidden from `dspace --help`.
 const char *const watch_verb = "_watch";
 
-//! This program's own file, so a watcher runs the same dspace.
-std::string own_program() {
-    char path[PATH_MAX];
-    ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
-    if (length <= 0) throw Error("cannot find the dspace program in /proc/self/exe to start an expiry watcher");
-    return std::string(path, static_cast<size_t>(length));
-}
-
 //! Starts the watcher of a space in the background, with this invocation's plugin options.
 void start_watcher(Context &context, const std::string &name) {
-    std::vector<std::string> args{"--quiet"};
-    for (const auto &file : context.options().plugins.explicit_files) args.insert(args.end(), {"--plugin", file.string()});
-    for (const auto &dir : context.options().plugins.dirs) args.insert(args.end(), {"--plugin-dir", dir.string()});
-    args.insert(args.end(), {watch_verb, name});
-    spawn_watcher_process(own_program(), args);
+    std::vector<std::string> args = self_invocation(context, watch_verb);
+    args.push_back(name);
+    std::string program = args.front();
+    spawn_watcher_process(program, std::vector<std::string>(args.begin() + 1, args.end()));
 }
 
 int run_watch(Context &context, const std::vector<std::string> &args) {

@@ -2,6 +2,7 @@
 #include "../command.hpp"
 #include "../output.hpp"
 #include "../plugin_names.hpp"
+#include "background_push.hpp"
 #include "snapshot_services.hpp"
 
 #include <dspace/core/duration.hpp>
@@ -83,7 +84,7 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
         ("online", po::bool_switch(&options.online), "freeze the running server instead of stopping it")
         ("message,m", po::value(&options.message), "a note kept with the snapshot")
         ("force", po::bool_switch(&options.force), "replace an existing snapshot of that name")
-        ("push", "then push it (`dspace push`)")
+        ("push", "then push it in the background (`dspace push --background`; `dspace push --status` shows it)")
         ("to", po::value<std::string>(), "the remote to push to (default: config storage.default_remote)");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
@@ -94,12 +95,7 @@ int snapshot_take(Context &context, const std::vector<std::string> &args) {
     SnapshotServices services(context);
     SnapshotManifest m = services.snapshots.take(options);
     std::cout << "snapshot " << m.space << "/" << m.name << " taken (" << m.snapshotter << ", " << m.size_bytes << " bytes)\n";
-    if (remote) {
-        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
-        PushResult pushed = transfer.push(m.space, m.name, *remote);
-        std::cout << "pushed " << m.space << "/" << m.name << " to '" << remote->name << "': " << pushed.blocks_sent << " of " << pushed.blocks
-                  << " blocks sent\n";
-    }
+    if (remote) start_background_push(context, m.space, m.name, *remote);
     return exit_ok;
 }
 
@@ -199,15 +195,26 @@ int snapshot_inspect(Context &context, const std::vector<std::string> &args) {
 
 int snapshot_rm(Context &context, const std::vector<std::string> &args) {
     VerbSpec spec;
-    spec.usage = "dspace snapshot rm NAME SNAP...";
-    spec.description = "Removes snapshots of space NAME.";
-    std::string space;
+    spec.usage = "dspace snapshot rm NAME SNAP... [--remote REMOTE]";
+    spec.description = "Removes snapshots of space NAME. With --remote, removes them from that remote instead (their manifest\n"
+                       "first, then their payload); `dspace remote gc REMOTE` then frees the packs no other snapshot uses.";
+    std::string space, remote;
     std::vector<std::string> snaps;
     spec.options.add_options()("space", po::value(&space)->required(), "the space")(
-        "snap", po::value(&snaps)->required()->multitoken(), "the snapshots");
+        "snap", po::value(&snaps)->required()->multitoken(), "the snapshots")("remote", po::value(&remote), "remove them from this remote");
     spec.positional.add("space", 1).add("snap", -1);
     po::variables_map vm;
     if (!parse_verb("snapshot rm", spec, args, vm)) return exit_ok;
+    if (vm.count("remote")) {
+        Remote found = find_remote(context.config(), remote);
+        SnapshotServices services(context, Access::read_only);
+        TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
+        for (const auto &snap : snaps) {
+            transfer.remove_remote(found, space, snap);
+            std::cout << "snapshot " << space << "/" << snap << " removed from '" << found.name << "'\n";
+        }
+        return exit_ok;
+    }
     SnapshotServices services(context);
     services.snapshots.remove(space, snaps);
     for (const auto &snap : snaps) std::cout << "snapshot " << space << "/" << snap << " removed\n";

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace dspace {
@@ -40,6 +41,17 @@ void copy_atomic(const stdfs::path &from, const stdfs::path &to) {
         throw Error("cannot flush " + temp.string() + ": " + std::strerror(saved), "check the destination's disk");
     }
     fs::rename_durable(temp, to);
+}
+
+//! True for the temporary files of puts: .<name>.tmp.<pid> (copy_atomic) and <name>.tmp-<random> (write_file_atomic).
+bool is_temp_name(const std::string &name) {
+    return (name.front() == '.' && name.find(".tmp.") != std::string::npos) || name.find(".tmp-") != std::string::npos;
+}
+
+//! The modification time of path in seconds since the epoch (0, unknown, when it cannot be read).
+std::int64_t modified_unix(const stdfs::path &path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 ? std::int64_t(st.st_mtime) : 0;
 }
 
 } // namespace
@@ -85,7 +97,11 @@ std::optional<std::uint64_t> PosixStorage::head(const std::string &key) {
     return size;
 }
 
-std::vector<StoredObject> PosixStorage::list(const std::string &prefix) {
+std::vector<StoredObject> PosixStorage::list(const std::string &prefix) { return files(prefix, false); }
+
+std::vector<StoredObject> PosixStorage::list_leftovers() { return files("", true); }
+
+std::vector<StoredObject> PosixStorage::files(const std::string &prefix, bool leftovers) {
     std::vector<StoredObject> objects;
     std::error_code ec;
     if (!fs::is_real_dir(root_)) {
@@ -95,8 +111,9 @@ std::vector<StoredObject> PosixStorage::list(const std::string &prefix) {
     for (auto it = stdfs::recursive_directory_iterator(root_, ec); !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
         if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
         std::string key = stdfs::relative(it->path(), root_).generic_string();
-        if (key.rfind(prefix, 0) != 0 || key.find("/.") != std::string::npos || key.front() == '.') continue; // temp files
-        objects.push_back({key, it->file_size(ec)});
+        if (key.rfind(prefix, 0) != 0 || is_temp_name(it->path().filename().string()) != leftovers) continue;
+        if (!leftovers && (key.find("/.") != std::string::npos || key.front() == '.')) continue; // not an object key
+        objects.push_back({key, it->file_size(ec), modified_unix(it->path())});
     }
     if (ec) throw Error("cannot list " + url_ + ": " + ec.message(), "check that the destination is readable");
     std::sort(objects.begin(), objects.end(), [](const StoredObject &a, const StoredObject &b) { return a.key < b.key; });

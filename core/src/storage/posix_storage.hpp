@@ -17,6 +17,7 @@ public:
     std::string get_bytes(const std::string &key) override;
     std::optional<std::uint64_t> head(const std::string &key) override;
     std::vector<StoredObject> list(const std::string &prefix) override;
+    std::vector<StoredObject> list_leftovers() override;
     void remove(const std::string &key) override;
 
 private:
@@ -24,6 +25,8 @@ private:
     std::filesystem::path path_of(const std::string &key) const;
     //! path_of(key) with its parent directories created.
     std::filesystem::path writable_path_of(const std::string &key) const;
+    //! Every regular file below the root whose key starts with prefix and that is (leftovers) or is not a temp file.
+    std::vector<StoredObject> files(const std::string &prefix, bool leftovers);
     std::string url_;
     std::filesystem::path root_;
 };

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -22,6 +23,16 @@ namespace dspace {
 namespace stdfs = std::filesystem;
 
 namespace {
+
+//! Seconds since the epoch of an S3 LastModified ("2026-12-02T06:56:14.000Z"); 0 when it has another form.
+std::int64_t unix_time_of(const std::string &text) {
+    std::tm tm{};
+    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return std::int64_t(::timegm(&tm));
+}
 
 constexpr int max_attempts = 4;
 
@@ -293,7 +304,7 @@ std::vector<StoredObject> S3Storage::list(const std::string &prefix) {
         if (response.status / 100 != 2) fail("GET", "", response);
         for (const std::string &entry : xml_texts(response.body, "Contents")) {
             std::string key = xml_text(entry, "Key").substr(settings_.prefix.empty() ? 0 : settings_.prefix.size() + 1);
-            objects.push_back({key, std::stoull("0" + xml_text(entry, "Size"))});
+            objects.push_back({key, std::stoull("0" + xml_text(entry, "Size")), unix_time_of(xml_text(entry, "LastModified"))});
         }
         token = xml_text(response.body, "IsTruncated") == "true" ? xml_text(response.body, "NextContinuationToken") : "";
     } while (!token.empty());

@@ -18,23 +18,6 @@ namespace dspace {
 
 namespace {
 
-//! Fetches the payload files manifest lists into payload_dir, each checked against its size and checksum.
-std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, const std::string &space, const std::string &snap,
-                            const std::filesystem::path &payload_dir) {
-    std::uint64_t bytes = 0;
-    for (const auto &file : manifest.files) {
-        std::string key = transfer::payload_key(space, snap, file.path); // checks file.path: no "..", no absolute path
-        auto local = payload_dir / file.path;
-        fs::make_private_dir(local.parent_path());
-        storage.get_file(key, local);
-        if (std::filesystem::file_size(local) != file.size || xxh3_128_file(local) != file.xxh3_128)
-            throw Error("the object " + key + " of " + storage.url() + " does not match the snapshot's manifest (size or checksum)",
-                        "the remote copy is damaged; push the snapshot again from a machine that has it");
-        bytes += file.size;
-    }
-    return bytes;
-}
-
 //! The blocks to fetch, grouped by the pack holding them (in pack order, then offset order).
 using PackPlan = std::map<std::uint32_t, std::vector<std::pair<sdk::BlockRef, transfer::BlockPlace>>>;
 
@@ -151,7 +134,7 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
                     "pull it under another name with --as SPACE/SNAP, or remove the local one first");
     StagedSnapshot staged = store.stage(result.space, result.name);
     try {
-        result.bytes_fetched = fetch_payload(storage, manifest, space, snap, staged.payload_dir);
+        result.bytes_fetched = transfer::fetch_payload(storage, manifest, space, snap, staged.payload_dir);
         auto missing = missing_blocks(staged.payload_dir, &result.blocks);
         result.blocks_fetched = missing.size();
         transfer::RemoteIndex index(storage, open.state_dir / "index");

@@ -28,7 +28,7 @@ sdk::Status status_of(const std::function<void()> &fn) {
 TransferService::TransferService(HostServices &host, PluginHost &plugins, SpaceManager &spaces, SnapshotService &snapshots)
     : host_(host), plugins_(plugins), spaces_(spaces), snapshots_(snapshots) {}
 
-PushResult TransferService::push(const std::string &space, const std::string &snap, const Remote &remote) {
+PushResult TransferService::push(const std::string &space, const std::string &snap, const Remote &remote, const PushProgress &on_progress) {
     SnapshotStore &store = snapshots_.store();
     SnapshotManifest manifest = store.read(space, snap);
     std::string what = "snapshot '" + space + "/" + snap + "'";
@@ -65,10 +65,14 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
     result.blocks_sent = missing.size();
     {
         transfer::ByteProgress progress("pushing " + space + "/" + snap, missing_bytes);
+        std::uint64_t sent = 0;
+        if (on_progress) on_progress(0, missing_bytes);
         transfer::check(blocks.read_blocks(host_, missing, [&](const sdk::BlockRef &block, std::string_view bytes) {
             return status_of([&] {
                 outbox.add(transfer::from_hex(block.id), bytes);
                 progress.advance(bytes.size());
+                sent += bytes.size();
+                if (on_progress) on_progress(sent, missing_bytes);
             });
         }));
         outbox.finish();

@@ -85,6 +85,19 @@ std::string snapshot_prefix(const std::string &space, const std::string &snap) {
 
 std::string manifest_key(const std::string &space, const std::string &snap) { return snapshot_prefix(space, snap) + "manifest.json"; }
 
+std::optional<std::pair<std::string, std::string>> snapshot_of_manifest_key(const std::string &key) {
+    constexpr std::string_view prefix = "snapshots/", suffix = "/manifest.json";
+    if (key.rfind(prefix, 0) != 0 || key.size() < prefix.size() + suffix.size() ||
+        key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return std::nullopt;
+    std::string middle = key.substr(prefix.size(), key.size() - prefix.size() - suffix.size());
+    auto slash = middle.find('/');
+    if (slash == std::string::npos || middle.find('/', slash + 1) != std::string::npos) return std::nullopt;
+    std::pair<std::string, std::string> names{middle.substr(0, slash), middle.substr(slash + 1)};
+    if (!name_problem(names.first).empty() || !name_problem(names.second).empty()) return std::nullopt;
+    return names;
+}
+
 std::string payload_key(const std::string &space, const std::string &snap, const std::string &path) {
     std::string key = snapshot_prefix(space, snap) + "payload/" + path;
     validate_object_key(key);

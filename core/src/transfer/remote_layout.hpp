@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,8 @@ std::string pack_of_index_key(const std::string &key);
 std::string snapshot_prefix(const std::string &space, const std::string &snap);
 //! snapshots/<space>/<snap>/manifest.json
 std::string manifest_key(const std::string &space, const std::string &snap);
+//! The space and snapshot a key snapshots/<space>/<snap>/manifest.json names, or nothing for any other key.
+std::optional<std::pair<std::string, std::string>> snapshot_of_manifest_key(const std::string &key);
 //! snapshots/<space>/<snap>/payload/<path> (path validated as an object key).
 std::string payload_key(const std::string &space, const std::string &snap, const std::string &path);
 

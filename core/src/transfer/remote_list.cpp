@@ -13,11 +13,9 @@ namespace dspace {
 std::vector<SnapshotManifest> TransferService::list_remote(const Remote &remote) {
     transfer::OpenRemote open(host_.paths().home(), remote, false);
     std::vector<SnapshotManifest> manifests;
-    constexpr std::string_view suffix = "/manifest.json";
     for (const auto &object : open.storage->list("snapshots/")) {
         const std::string &key = object.key;
-        if (key.size() < suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
-        if (std::count(key.begin(), key.end(), '/') != 3) continue;
+        if (!transfer::snapshot_of_manifest_key(key)) continue;
         try {
             manifests.push_back(manifest_from_json(open.storage->get_bytes(key), "of remote '" + remote.name + "' (" + key + ")"));
         } catch (const Error &e) {

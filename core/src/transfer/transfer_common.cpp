@@ -1,6 +1,7 @@
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/fs.hpp>
 
 namespace dspace::transfer {
 
@@ -19,6 +20,22 @@ sdk::BlockTransfer &block_transfer_of(PluginHost &plugins, const std::string &sn
 
 void check(const sdk::Status &status) {
     if (!status.ok()) throw Error(status.message(), status.hint());
+}
+
+std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, const std::string &space, const std::string &snap,
+                            const std::filesystem::path &payload_dir) {
+    std::uint64_t bytes = 0;
+    for (const auto &file : manifest.files) {
+        std::string key = transfer::payload_key(space, snap, file.path); // checks file.path: no "..", no absolute path
+        auto local = payload_dir / file.path;
+        fs::make_private_dir(local.parent_path());
+        storage.get_file(key, local);
+        if (std::filesystem::file_size(local) != file.size || xxh3_128_file(local) != file.xxh3_128)
+            throw Error("the object " + key + " of " + storage.url() + " does not match the snapshot's manifest (size or checksum)",
+                        "the remote copy is damaged; push the snapshot again from a machine that has it");
+        bytes += file.size;
+    }
+    return bytes;
 }
 
 } // namespace dspace::transfer

@@ -5,6 +5,7 @@
 #include "remote_layout.hpp"
 
 #include <dspace/core/lock.hpp>
+#include <dspace/core/snapshot_manifest.hpp>
 #include <dspace/core/plugin_host.hpp>
 #include <dspace/sdk/snapshotter_capabilities.hpp>
 
@@ -27,6 +28,11 @@ struct OpenRemote {
 
 //! The BlockTransfer of snapshotter; throws Error naming it and what to do when it has none (verb: "push", "pull").
 sdk::BlockTransfer &block_transfer_of(PluginHost &plugins, const std::string &snapshotter, const std::string &what);
+
+//! Fetches the payload files of snapshot space/snap (manifest) from storage into payload_dir, each checked against
+//! its size and checksum; returns their bytes.
+std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, const std::string &space, const std::string &snap,
+                            const std::filesystem::path &payload_dir);
 
 //! Throws Error with status's message and hint unless it is ok.
 void check(const sdk::Status &status);

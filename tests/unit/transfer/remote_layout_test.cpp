@@ -33,6 +33,11 @@ TEST_CASE("remote keys name packs by hash and snapshots by checked names", "[tra
     CHECK(payload_key("app", "s1", "blocks.list") == "snapshots/app/s1/payload/blocks.list");
     CHECK_THROWS_AS(payload_key("app", "s1", "../../x"), dspace::UsageError);
     CHECK_THROWS_AS(manifest_key("../app", "s1"), dspace::UsageError);
+    CHECK(snapshot_of_manifest_key("snapshots/app/s1/manifest.json") == std::pair<std::string, std::string>{"app", "s1"});
+    CHECK_FALSE(snapshot_of_manifest_key("snapshots/app/s1/payload/manifest.json"));
+    CHECK_FALSE(snapshot_of_manifest_key("snapshots/app/manifest.json"));
+    CHECK_FALSE(snapshot_of_manifest_key("snapshots/../s1/manifest.json"));
+    CHECK_FALSE(snapshot_of_manifest_key("packs/app/s1/manifest.json"));
     CHECK(from_hex(pack) == sha256("pack"));
     CHECK_THROWS_AS(from_hex("xyz"), dspace::Error);
 }

@@ -16,6 +16,7 @@ namespace dspace {
 struct StoredObject {
     std::string key;          //!< relative to the destination's root
     std::uint64_t size_bytes; //!< its size
+    std::int64_t modified_unix = 0; //!< when it was last written, in seconds since the epoch (0: unknown)
 };
 
 //! A place objects are put to and got from. Puts are atomic: an object is either absent or complete.
@@ -38,6 +39,9 @@ public:
     bool exists(const std::string &key) { return head(key).has_value(); }
     //! Every object whose key starts with prefix, sorted by key.
     virtual std::vector<StoredObject> list(const std::string &prefix) = 0;
+    //! Temporary objects that killed puts left behind (never listed by list; remove takes their keys). Only
+    //! file:// has them: an interrupted S3 upload is never an object.
+    virtual std::vector<StoredObject> list_leftovers() { return {}; }
     //! Removes object key (no error when it is absent).
     virtual void remove(const std::string &key) = 0;
 };

@@ -1,0 +1,40 @@
+// Waiting for background pushes (`dspace push --background`, `dspace snapshot NAME SNAP --push`) in tests.
+#pragma once
+
+#include "support.hpp"
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <thread>
+
+namespace dspace_test {
+
+//! "space/snapshot" → state of every background push `dspace push --status --json` lists.
+inline std::map<std::string, std::string> push_states(const TestHome &home) {
+    rapidjson::Document doc;
+    doc.Parse(home.ok({"push", "--status", "--json"}).c_str());
+    REQUIRE(doc.IsArray());
+    std::map<std::string, std::string> states;
+    for (const auto &r : doc.GetArray())
+        states[std::string(r["space"].GetString()) + "/" + r["snapshot"].GetString()] = r["state"].GetString();
+    return states;
+}
+
+//! Polls until no background push is queued or running (FAILs after deadline); returns their final states.
+inline std::map<std::string, std::string> wait_for_pushes(const TestHome &home, std::chrono::seconds deadline = std::chrono::seconds(180)) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+        auto states = push_states(home);
+        bool busy = false;
+        for (const auto &[snapshot, state] : states) busy = busy || state == "queued" || state == "running";
+        if (!busy) return states;
+        if (std::chrono::steady_clock::now() > until) FAIL("background pushes still unfinished after " << deadline.count() << " s");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
+} // namespace dspace_test
