@@ -23,13 +23,6 @@ std::pair<std::string, std::string> split_snapshot_ref(const std::string &ref, c
     return {ref.substr(0, slash), ref.substr(slash + 1)};
 }
 
-//! bytes as "12.3 MiB".
-std::string mebibytes(std::uint64_t bytes) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-    return text;
-}
-
 //! `dspace push --status`: the background pushes, queued, running, failed and recently done.
 int push_status(Context &context, bool json) {
     auto records = PushQueue(context.host().paths().home()).list();
@@ -93,7 +86,7 @@ int run_push(Context &context, const std::vector<std::string> &args) {
         std::cout << "remote '" << remote.name << "' already has snapshot " << space << "/" << snap << "\n";
     else
         std::cout << "pushed " << space << "/" << snap << " to '" << remote.name << "': " << result.blocks_sent << " of " << result.blocks
-                  << " blocks sent, " << mebibytes(result.bytes_sent) << "\n";
+                  << " blocks sent, " << human_size(result.bytes_sent) << "\n";
     return exit_ok;
 }
 
@@ -126,7 +119,7 @@ int run_pull(Context &context, const std::vector<std::string> &args) {
     TransferService transfer(context.host(), context.plugins(), services.spaces, services.snapshots);
     PullResult result = transfer.pull(remote, space, snap, target.first, target.second);
     std::cout << "pulled " << space << "/" << snap << " from '" << remote.name << "' as " << result.space << "/" << result.name << ": "
-              << result.blocks_fetched << " of " << result.blocks << " blocks fetched, " << mebibytes(result.bytes_fetched) << "\n";
+              << result.blocks_fetched << " of " << result.blocks << " blocks fetched, " << human_size(result.bytes_fetched) << "\n";
     return exit_ok;
 }
 

@@ -158,7 +158,7 @@ SnapshotManifest SnapshotService::take(const SnapshotOptions &options) {
         store_->discard(staged);
         if (take_interrupt())
             throw Error("snapshot '" + options.name + "' of space '" + state.name + "' was interrupted: its partial output was removed and the space is " +
-                            to_string(spaces_.status(state)) + " as before",
+                            to_string(spaces_.status(spaces_.load(state.name))) + " as before",
                         "run the command again to take the snapshot");
         throw;
     }

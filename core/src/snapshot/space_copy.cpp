@@ -60,7 +60,7 @@ SpaceState SnapshotService::copy_space(const std::string &source, const std::str
     } catch (...) {
         if (take_interrupt())
             throw Error("the copy of space '" + source + "' to '" + new_name + "' was interrupted: the partial copy was removed and '" + source +
-                            "' is " + to_string(spaces_.status(like)) + " as before",
+                            "' is " + to_string(spaces_.status(spaces_.load(like.name))) + " as before",
                         "run the command again to make the copy");
         throw;
     }
