@@ -24,15 +24,6 @@ namespace {
 
 const std::string pg_bin = "/usr/lib/postgresql/15/bin/";
 
-//! The value of `export NAME='…'` in `dspace env space`.
-std::string env_value(const TestHome &home, const std::string &space, const std::string &name) {
-    std::string env = home.ok({"env", space});
-    auto at = env.find("export " + name + "='");
-    if (at == std::string::npos) return {};
-    at += name.size() + 9;
-    return env.substr(at, env.find('\'', at) - at);
-}
-
 std::string first_bytes(const std::filesystem::path &file, size_t count) {
     std::ifstream in(file, std::ios::binary);
     std::string bytes(count, '\0');
@@ -137,8 +128,8 @@ TEST_CASE("export and create --from round-trip a PostgreSQL snapshot in every fo
             CHECK_THAT(home.ok(create), Contains("created space '" + copied + "' (postgres 15)"));
             CHECK(dspace_test::query(home, copied, "SELECT count(*), max(name) FROM items") == "500|item 99");
             CHECK(dspace_test::query(home, copied, "SELECT current_user") == "dspace");
-            CHECK(env_value(home, copied, "PGPASSWORD").size() >= 16);
-            CHECK(env_value(home, copied, "PGPASSWORD") != env_value(home, "src", "PGPASSWORD"));
+            CHECK(dspace_test::env_value(home, copied, "PGPASSWORD").size() >= 16);
+            CHECK(dspace_test::env_value(home, copied, "PGPASSWORD") != dspace_test::env_value(home, "src", "PGPASSWORD"));
             CHECK(std::filesystem::exists(target) == !move); // only --move deletes the source
             made += copied + "\n";
             CHECK(space_names(home) == made + "src\n"); // the export's temporary space is gone
@@ -170,7 +161,7 @@ TEST_CASE("export and create --from round-trip a MariaDB snapshot in every forma
             CHECK_THAT(home.ok({"create", copied, "--from", target.string(), "--format", format}), Contains("(mysql "));
             CHECK(my(home, copied, "SELECT group_concat(name ORDER BY id) FROM items") == "one,two");
             CHECK_THAT(my(home, copied, "SELECT current_user()"), StartsWith("dspace@"));
-            CHECK(env_value(home, copied, "MYSQL_PWD") != env_value(home, "src", "MYSQL_PWD"));
+            CHECK(dspace_test::env_value(home, copied, "MYSQL_PWD") != dspace_test::env_value(home, "src", "MYSQL_PWD"));
             made += copied + "\n";
             CHECK(space_names(home) == made + "src\n");
         }
@@ -189,7 +180,7 @@ TEST_CASE("create --from adopts a PGDATA made by initdb and pg_ctl outside dspac
     CHECK_THAT(home.ok({"create", "adopted", "--from", data.string(), "--move"}), Contains("created space 'adopted' (postgres 15)"));
     CHECK(dspace_test::query(home, "adopted", "SELECT v FROM kept") == "made outside");
     CHECK(dspace_test::query(home, "adopted", "SELECT current_user || ' ' || current_database()") == "dspace postgres");
-    CHECK(env_value(home, "adopted", "PGPASSWORD").size() >= 16);
+    CHECK(dspace_test::env_value(home, "adopted", "PGPASSWORD").size() >= 16);
     CHECK_FALSE(std::filesystem::exists(data)); // --move: the source is gone once the space runs
     struct stat st {};
     REQUIRE(::stat((home.path() / "spaces/adopted/data").c_str(), &st) == 0);

@@ -14,15 +14,6 @@ using dspace_test::TestHome;
 
 namespace {
 
-//! The value of `export NAME='…'` in `dspace env space`.
-std::string env_value(const TestHome &home, const std::string &space, const std::string &name) {
-    std::string env = home.ok({"env", space});
-    auto at = env.find("export " + name + "='");
-    if (at == std::string::npos) return {};
-    at += name.size() + 9;
-    return env.substr(at, env.find('\'', at) - at);
-}
-
 std::string read_file(const std::filesystem::path &path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -109,7 +100,7 @@ std::filesystem::path mysql_prod(const TestHome &home) {
     std::filesystem::create_directory(dumps);
     auto plain = dumps / "shop.sql";
     home.ok({"exec", "mprod", "--", "mariadb-dump", "--no-defaults", "--protocol=TCP", "--host=127.0.0.1",
-             "--port=" + env_value(home, "mprod", "MYSQL_TCP_PORT"), "--user=dspace", "--single-transaction", "--routines",
+             "--port=" + dspace_test::env_value(home, "mprod", "MYSQL_TCP_PORT"), "--user=dspace", "--single-transaction", "--routines",
              "--result-file=" + plain.string(), "mprod"});
     return plain;
 }
@@ -152,7 +143,7 @@ TEST_CASE("import restores every pg_dump format, told from the content", "[integ
 TEST_CASE("import copies a live postgres server and subsets it by foreign keys", "[integration][import][postgres]") {
     TestHome home;
     auto dumps = pg_prod(home);
-    std::string url = env_value(home, "prod", "DATABASE_URL");
+    std::string url = dspace_test::env_value(home, "prod", "DATABASE_URL");
     // Two levels: orders need customers, which need regions; notes and the book cycle stay out.
     auto out = home.ok({"import", "sub", url, "--tables", "orders", "--where", "orders:total = 3"});
     CHECK_THAT(out, Contains("public.customers, public.orders, public.regions"));
@@ -222,7 +213,7 @@ TEST_CASE("import refuses bad postgres input and leaves no space behind", "[inte
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Contains("cannot reach the source postgresql://dspace@127.0.0.1:1/shop"));
     CHECK_THAT(r.err + r.out, !Contains("Secret-Unreachable"));
-    std::string port = env_value(home, "prod", "PGPORT");
+    std::string port = dspace_test::env_value(home, "prod", "PGPORT");
     r = home.run({"import", "t8", "postgresql://dspace:Wrong-Secret@127.0.0.1:" + port + "/prod"});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Contains("refused the credentials"));
@@ -257,7 +248,7 @@ TEST_CASE("import restores mariadb-dump files and live MariaDB servers, subsets 
     home.ok({"import", "mschema", plain.string(), "--schema-only"});
     CHECK(my(home, "mschema", "SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM authors)") == "0");
 
-    std::string url = env_value(home, "mprod", "DATABASE_URL");
+    std::string url = dspace_test::env_value(home, "mprod", "DATABASE_URL");
     home.ok({"import", "mlive", url, "--tables", "orders", "--where", "orders:total = 3"});
     CHECK(my(home, "mlive", "SELECT GROUP_CONCAT(id) FROM orders") == "3");
     CHECK(my(home, "mlive", "SELECT GROUP_CONCAT(id) FROM customers") == "1");
@@ -277,7 +268,7 @@ TEST_CASE("import restores mariadb-dump files and live MariaDB servers, subsets 
     check_refused(home, {"import", "mt2", (plain.parent_path() / "whole.sql").string()}, "is truncated");
     check_refused(home, {"import", "mt3", plain.string(), "--flavour", "postgres"}, "not 'postgres'");
     check_refused(home, {"import", "mt4", url, "--tables", "nope"}, "'nope' given to --tables is not in the source");
-    std::string bad = "mysql://dspace:Wrong-Secret@127.0.0.1:" + env_value(home, "mprod", "MYSQL_TCP_PORT") + "/mprod";
+    std::string bad = "mysql://dspace:Wrong-Secret@127.0.0.1:" + dspace_test::env_value(home, "mprod", "MYSQL_TCP_PORT") + "/mprod";
     auto r = home.run({"import", "mt5", bad});
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Contains("refused the credentials"));

@@ -122,6 +122,14 @@ std::string status_field(const TestHome &home, const std::string &space, const s
     return value.IsNull() ? "null" : "?";
 }
 
+std::string env_value(const TestHome &home, const std::string &space, const std::string &name) {
+    std::string env = home.ok({"env", space});
+    auto at = env.find("export " + name + "='");
+    if (at == std::string::npos) return {};
+    at += name.size() + 9;
+    return env.substr(at, env.find('\'', at) - at);
+}
+
 bool have_program(const std::string &path) {
     if (::access(path.c_str(), X_OK) == 0) return true;
     std::cout << "skipped: " << path << " is not installed\n";

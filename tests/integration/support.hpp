@@ -70,6 +70,8 @@ std::string query(const TestHome &home, const FlavourSql &client, const std::str
 std::string query(const TestHome &home, const std::string &space, const std::string &sql);
 //! One field of `dspace status space --json` as text (e.g. "status", "port", "pid").
 std::string status_field(const TestHome &home, const std::string &space, const std::string &key);
+//! The value of `export NAME='…'` in `dspace env space`, or empty when it prints none.
+std::string env_value(const TestHome &home, const std::string &space, const std::string &name);
 //! True when the program is installed (e.g. "/usr/lib/postgresql/15/bin/postgres"); otherwise prints why a test skips.
 bool have_program(const std::string &path);
 //! True when the MariaDB server and client are installed; otherwise warns why a test skips.

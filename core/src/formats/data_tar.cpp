@@ -98,6 +98,16 @@ void write_extra(archive *a, const std::filesystem::path &out, const std::string
         tar_failed("cannot write", out, a);
 }
 
+//! A reader of the tar at in (compressed or not); throws Error when it cannot be opened.
+std::unique_ptr<archive, ArchiveReadCloser> open_tar(const std::filesystem::path &in) {
+    std::unique_ptr<archive, ArchiveReadCloser> reader(archive_read_new());
+    archive_read_support_filter_all(reader.get());
+    archive_read_support_format_tar(reader.get());
+    if (archive_read_open_filename(reader.get(), in.c_str(), 1 << 16) != ARCHIVE_OK)
+        throw Error("cannot read the tar " + in.string() + ": " + archive_error_string(reader.get()), "check the path");
+    return reader;
+}
+
 //! path of a tar entry made relative and checked: no absolute path, no "..". Empty for the top directory itself.
 std::filesystem::path checked_entry_path(const char *raw, const std::filesystem::path &tar) {
     std::string name = raw ? raw : "";
@@ -107,6 +117,13 @@ std::filesystem::path checked_entry_path(const char *raw, const std::filesystem:
     for (const auto &part : rel)
         if (part == "..") throw Error("the tar " + tar.string() + " holds a path leading out of it: " + name, "this is not a data directory's tar");
     return name == "." ? std::filesystem::path() : rel;
+}
+
+//! The checked path of the entry archive_read_next_header(reader) just returned with rc; throws Error for a damaged tar.
+std::filesystem::path checked_entry_path(archive *reader, int rc, archive_entry *entry, const std::filesystem::path &tar) {
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+        throw Error("cannot read the tar " + tar.string() + ": " + archive_error_string(reader), "the archive is damaged or not a tar");
+    return checked_entry_path(archive_entry_pathname(entry), tar);
 }
 
 } // namespace
@@ -136,11 +153,7 @@ void write_data_tar(const std::filesystem::path &dir, const std::filesystem::pat
 }
 
 void extract_data_tar(const std::filesystem::path &in, const std::filesystem::path &dir, uid_t uid, gid_t gid, const BytesDone &done) {
-    std::unique_ptr<archive, ArchiveReadCloser> reader(archive_read_new());
-    archive_read_support_filter_all(reader.get());
-    archive_read_support_format_tar(reader.get());
-    if (archive_read_open_filename(reader.get(), in.c_str(), 1 << 16) != ARCHIVE_OK)
-        throw Error("cannot read the tar " + in.string() + ": " + archive_error_string(reader.get()), "check the path");
+    auto reader = open_tar(in);
     std::unique_ptr<archive, ArchiveWriteCloser> disk(archive_write_disk_new());
     archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_OWNER |
                                                    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
@@ -150,9 +163,7 @@ void extract_data_tar(const std::filesystem::path &in, const std::filesystem::pa
         check_interrupted();
         int rc = archive_read_next_header(reader.get(), &entry);
         if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-            throw Error("cannot read the tar " + in.string() + ": " + archive_error_string(reader.get()), "the archive is damaged or not a tar");
-        std::filesystem::path rel = checked_entry_path(archive_entry_pathname(entry), in);
+        std::filesystem::path rel = checked_entry_path(reader.get(), rc, entry, in);
         if (rel.empty()) continue;
         archive_entry_set_pathname(entry, (dir / rel).c_str());
         if (const char *link = archive_entry_hardlink(entry))
@@ -182,19 +193,13 @@ void extract_data_tar(const std::filesystem::path &in, const std::filesystem::pa
 }
 
 DataTop read_tar_top(const std::filesystem::path &in) {
-    std::unique_ptr<archive, ArchiveReadCloser> reader(archive_read_new());
-    archive_read_support_filter_all(reader.get());
-    archive_read_support_format_tar(reader.get());
-    if (archive_read_open_filename(reader.get(), in.c_str(), 1 << 16) != ARCHIVE_OK)
-        throw Error("cannot read the tar " + in.string() + ": " + archive_error_string(reader.get()), "check the path");
+    auto reader = open_tar(in);
     DataTop top;
     archive_entry *entry = nullptr;
     for (;;) {
         int rc = archive_read_next_header(reader.get(), &entry);
         if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-            throw Error("cannot read the tar " + in.string() + ": " + archive_error_string(reader.get()), "the archive is damaged or not a tar");
-        std::filesystem::path rel = checked_entry_path(archive_entry_pathname(entry), in);
+        std::filesystem::path rel = checked_entry_path(reader.get(), rc, entry, in);
         if (rel.empty()) continue;
         auto first = rel.begin()->string();
         bool nested = std::next(rel.begin()) != rel.end() && !std::next(rel.begin())->empty();

@@ -56,7 +56,15 @@ void SpaceManager::with_server_changed_locked(SpaceState &state, ServerChange ch
         std::filesystem::remove(intent);
         throw;
     }
-    restore_status_locked(state, before);
+    try {
+        restore_status_locked(state, before);
+    } catch (...) {
+        if (!take_interrupt()) throw; // a failure: the intent stays, and the next command brings the server back
+        // A signal stopped it: the signal is acted on now, so bringing the server back runs undisturbed.
+        restore_status_locked(state, before);
+        std::filesystem::remove(intent);
+        throw;
+    }
     std::filesystem::remove(intent);
 }
 

@@ -99,10 +99,7 @@ PullResult TransferService::pull(const Remote &remote, const std::string &space,
     validate_name(result.name, "snapshot");
     transfer::OpenRemote open(host_.paths().home(), remote, false);
     Storage &storage = *open.storage;
-    std::string manifest_key = transfer::manifest_key(space, snap);
-    if (!storage.exists(manifest_key))
-        throw Error("remote '" + remote.name + "' has no snapshot '" + space + "/" + snap + "'",
-                    "`dspace snapshot ls --remote " + remote.name + "` lists its snapshots");
+    std::string manifest_key = transfer::existing_manifest_key(storage, remote, space, snap);
     SnapshotManifest manifest = manifest_from_json(storage.get_bytes(manifest_key), "of remote '" + remote.name + "' (" + manifest_key + ")");
     sdk::BlockTransfer &blocks = transfer::block_transfer_of(plugins_, manifest.snapshotter, "snapshot '" + space + "/" + snap + "'");
 

@@ -10,10 +10,7 @@ namespace dspace {
 void TransferService::remove_remote(const Remote &remote, const std::string &space, const std::string &snap) {
     transfer::OpenRemote open(host_.paths().home(), remote, false);
     Storage &storage = *open.storage;
-    std::string manifest_key = transfer::manifest_key(space, snap);
-    if (!storage.exists(manifest_key))
-        throw Error("remote '" + remote.name + "' has no snapshot '" + space + "/" + snap + "'",
-                    "`dspace snapshot ls --remote " + remote.name + "` lists its snapshots");
+    std::string manifest_key = transfer::existing_manifest_key(storage, remote, space, snap);
     storage.remove(manifest_key);
     for (const auto &object : storage.list(transfer::snapshot_prefix(space, snap) + "payload/")) storage.remove(object.key);
 }

@@ -22,6 +22,14 @@ void check(const sdk::Status &status) {
     if (!status.ok()) throw Error(status.message(), status.hint());
 }
 
+std::string existing_manifest_key(Storage &storage, const Remote &remote, const std::string &space, const std::string &snap) {
+    std::string key = manifest_key(space, snap);
+    if (!storage.exists(key))
+        throw Error("remote '" + remote.name + "' has no snapshot '" + space + "/" + snap + "'",
+                    "`dspace snapshot ls --remote " + remote.name + "` lists its snapshots");
+    return key;
+}
+
 std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, const std::string &space, const std::string &snap,
                             const std::filesystem::path &payload_dir) {
     std::uint64_t bytes = 0;

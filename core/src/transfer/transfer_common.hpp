@@ -37,4 +37,7 @@ std::uint64_t fetch_payload(Storage &storage, const SnapshotManifest &manifest, 
 //! Throws Error with status's message and hint unless it is ok.
 void check(const sdk::Status &status);
 
+//! The key of snapshot space/snap's manifest at remote; throws Error (saying how to list its snapshots) when absent.
+std::string existing_manifest_key(Storage &storage, const Remote &remote, const std::string &space, const std::string &snap);
+
 } // namespace dspace::transfer
