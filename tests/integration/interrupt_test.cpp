@@ -1,6 +1,7 @@
 // Interrupted work restores the source: SIGINT/SIGTERM during a snapshot or copy removes the partial output,
 // brings the source space back to how it was (running or paused) and says so; after a SIGKILL the next command
 // does the same from the intent recorded in the space.
+#include "kill_support.hpp"
 #include "snapshot_items.hpp"
 
 #include <dspace/core/fs.hpp>
@@ -20,22 +21,7 @@ namespace {
 //! Runs dspace with args, sends signal after delay, and returns its exit code and stderr.
 dspace_test::RunResult signal_after(const TestHome &home, const std::vector<std::string> &args, int signal, std::chrono::milliseconds delay) {
     auto err_file = home.path() / "stderr.txt";
-    std::vector<std::string> argv{DSPACE_TEST_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        int null = ::open("/dev/null", O_RDWR);
-        int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        ::dup2(null, 0);
-        ::dup2(null, 1);
-        ::dup2(err, 2);
-        std::vector<char *> raw;
-        for (auto &a : argv) raw.push_back(a.data());
-        raw.push_back(nullptr);
-        ::execv(raw[0], raw.data());
-        ::_exit(127);
-    }
+    pid_t pid = kill_test::spawn_dspace(args, err_file.string());
     std::this_thread::sleep_for(delay);
     ::kill(pid, signal);
     int status = 0;

@@ -39,17 +39,19 @@ inline std::chrono::milliseconds spread_delay(int i, int n, std::chrono::millise
     return std::chrono::milliseconds(static_cast<long>(slice * i + std::uniform_real_distribution<double>(0, slice)(random)));
 }
 
-//! Starts dspace with args in the current TestHome (its environment), output discarded; returns its pid.
-inline pid_t spawn_dspace(const std::vector<std::string> &args) {
+//! Starts dspace with args in the current TestHome (its environment), output discarded (its stderr written to
+//! err_file when given); returns its pid.
+inline pid_t spawn_dspace(const std::vector<std::string> &args, const std::string &err_file = {}) {
     std::vector<std::string> argv{DSPACE_TEST_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
         int null = ::open("/dev/null", O_RDWR);
+        int err = err_file.empty() ? null : ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         ::dup2(null, 0);
         ::dup2(null, 1);
-        ::dup2(null, 2);
+        ::dup2(err, 2);
         std::vector<char *> raw;
         for (auto &a : argv) raw.push_back(a.data());
         raw.push_back(nullptr);
