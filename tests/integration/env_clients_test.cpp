@@ -131,3 +131,24 @@ TEST_CASE("every variable of dspace env works with its client for MariaDB", "[ev
         check_connects("Liquibase", with_space_env("jdbc", liquibase_query("select concat(substring_index(current_user(), '@', 1), ' ', database())")),
                        "bob depot");
 }
+
+TEST_CASE("dspace run in a shell holding another space's variables acts on its own spaces", "[everyday][env]") {
+    struct Case {
+        const char *flavour, *query_flags, *query;
+    };
+    std::vector<Case> cases{{"postgres", "-At -c", "select current_database()"}};
+    if (dspace_test::mariadb_installed()) cases.push_back({"mysql", "-N -e", "select database()"});
+    for (const auto &c : cases) {
+        INFO(c.flavour);
+        TestHome home;
+        home.ok({"create", "app", "--flavour", c.flavour});
+        std::string dspace = DSPACE_TEST_BINARY;
+        auto ran = with_space_env("app", dspace + " create other --flavour " + c.flavour + " --initial-database depot && " + dspace +
+                                             " stop other && " + dspace + " start other && " + dspace + " shell other -- " +
+                                             c.query_flags + " '" + c.query + "'");
+        INFO(ran.out << ran.err);
+        CHECK(ran.exit_code == 0);
+        CHECK(ran.out.find("depot") != std::string::npos);
+        CHECK(ran.err.find("warning") == std::string::npos); // the stop was the flavour's own, not a signal
+    }
+}

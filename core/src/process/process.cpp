@@ -15,6 +15,7 @@
 #include <functional>
 #include <grp.h>
 #include <map>
+#include <set>
 #include <poll.h>
 #include <pwd.h>
 #include <sstream>
@@ -28,6 +29,14 @@ extern char **environ;
 
 namespace dspace {
 
+bool is_connection_variable(std::string_view name) {
+    static const std::set<std::string_view> names = {"PGHOST",     "PGHOSTADDR",     "PGPORT",          "PGDATABASE", "PGUSER",
+                                                     "PGPASSWORD", "PGPASSFILE",     "PGSERVICE",       "PGSERVICEFILE",
+                                                     "MYSQL_HOST", "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT", "MYSQL_PWD",
+                                                     "MYSQL_HOME", "MYSQL_TEST_LOGIN_FILE", "MARIADB_HOME"};
+    return names.count(name) != 0;
+}
+
 namespace {
 
 std::vector<std::string> merged_environment(const sdk::Command &command, const std::optional<OsUser> &user) {
@@ -35,7 +44,7 @@ std::vector<std::string> merged_environment(const sdk::Command &command, const s
     for (char **e = environ; *e != nullptr; ++e) {
         std::string entry(*e);
         auto eq = entry.find('=');
-        if (eq != std::string::npos) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
+        if (eq != std::string::npos && !is_connection_variable(entry.substr(0, eq))) vars[entry.substr(0, eq)] = entry.substr(eq + 1);
     }
     if (user) {
         vars["HOME"] = user->home;

@@ -84,4 +84,9 @@ char process_state(pid_t pid);
 //! The command line as text for logs, with every secret replaced by ***.
 std::string describe_command(const sdk::Command &command);
 
+//! True for a variable that picks a database server or its credentials for client programs (PGHOST, MYSQL_PWD…): a
+//! shell that ran `eval "$(dspace env A)"` holds space A's, so programs dspace starts never inherit them (a command
+//! sets its own through Command::env).
+bool is_connection_variable(std::string_view name);
+
 } // namespace dspace
