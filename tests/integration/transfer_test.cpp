@@ -9,12 +9,15 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <set>
+#include <sys/mount.h>
+#include <unistd.h>
 
 using Catch::Matchers::Contains;
 using dspace_test::FlavourSql;
@@ -306,6 +309,67 @@ TEST_CASE("pull detects a damaged block and names its pack and leaves nothing be
         INFO("left in the block store: " << entry.path());
         CHECK_FALSE(entry.is_regular_file());
     }
+}
+
+//! A tmpfs of a given size mounted over a directory while it lives (root only).
+class SmallDisk {
+public:
+    //! Mounts a tmpfs of megabytes MiB over dir; mounted() tells whether it worked.
+    SmallDisk(const stdfs::path &dir, int megabytes) : dir_(dir) {
+        std::string options = "size=" + std::to_string(megabytes) + "m,mode=0711";
+        mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) == 0;
+    }
+    ~SmallDisk() {
+        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    }
+    SmallDisk(const SmallDisk &) = delete;
+    SmallDisk &operator=(const SmallDisk &) = delete;
+    //! True when the tmpfs is mounted.
+    bool mounted() const { return mounted_; }
+    //! Gives the mounted tmpfs a new size.
+    bool resize(int megabytes) const {
+        std::string options = "size=" + std::to_string(megabytes) + "m,mode=0711";
+        return ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT | MS_NOSUID | MS_NODEV, options.c_str()) == 0;
+    }
+
+private:
+    stdfs::path dir_;
+    bool mounted_ = false;
+};
+
+TEST_CASE("a pull that fills the disk says so, leaves nothing half-made and succeeds once there is room", "[push]") {
+    if (::geteuid() != 0) {
+        std::cout << "skipped: a small disk for the pull is a tmpfs mount, which needs root\n";
+        return;
+    }
+    TempDir remote("dspace-remote-");
+    {
+        TestHome home;
+        make_space(home, postgres(), "app", 100000);
+        home.ok({"snapshot", "app", "s1"});
+        home.ok({"remote", "add", "team", "file://" + remote.path().string()});
+        home.ok({"push", "app", "s1", "--to", "team"});
+        home.ok({"rm", "app", "--force"});
+    }
+    TestHome home;
+    SmallDisk disk(home.path(), 12);
+    if (!disk.mounted()) {
+        std::cout << "skipped: cannot mount a tmpfs over " << home.path() << " (" << std::strerror(errno) << ")\n";
+        return;
+    }
+    home.ok({"remote", "add", "team", "file://" + remote.path().string()});
+    auto pulled = home.run({"pull", "team", "app/s1"});
+    INFO(pulled.err);
+    CHECK(pulled.exit_code == 1);
+    CHECK_THAT(pulled.err, Contains("No space left on device"));
+    CHECK_THAT(pulled.err, Contains("hint:"));
+    CHECK(home.ok({"snapshot", "ls", "--json"}) == "[]\n");
+    std::uintmax_t left = 0;
+    for (const auto &[path, size] : files_below(home.path())) left += size;
+    CHECK(left < 1024 * 1024); // the partial packs and payload were removed
+    REQUIRE(disk.resize(256));
+    CHECK_THAT(home.ok({"pull", "team", "app/s1"}), Contains("pulled app/s1"));
+    home.ok({"snapshot", "verify"}); // every block of the pulled snapshot is there and intact
 }
 
 TEST_CASE("push and pull explain a refused snapshotter and newer formats and bad credentials and a missing bucket and a down endpoint", "[push][s3]") {

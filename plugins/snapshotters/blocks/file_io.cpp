@@ -11,7 +11,10 @@
 
 namespace dspace::blocks {
 
-void throw_errno(const std::string &what) { throw BlockError(what + ": " + std::strerror(errno)); }
+void throw_errno(const std::string &what) {
+    int saved = errno;
+    throw BlockError(what + ": " + std::strerror(saved), saved == ENOSPC || saved == EDQUOT ? "free some disk space and try again" : "");
+}
 
 Fd &Fd::operator=(Fd &&other) noexcept {
     if (this != &other) {
