@@ -28,13 +28,14 @@ FIRST_HOME="$WORK/first"   # the first-snapshot runs' own $DSPACE_HOME, with an 
 MANUAL="$WORK/manual"
 # The flavour's setup, manual server, changes and logical baseline: flavour_setup, manual_prepare, manual_start,
 # manual_stop, manual_kill, change, logical_dump, logical_restore, DATASET, LOGICAL_LABEL.
+# shellcheck source-path=SCRIPTDIR source=flavours/postgres.sh
 source "$(dirname "$0")/flavours/$FLAVOUR.sh"
 # cleanup: stops every server (both homes' spaces, the manual one) and removes the work directory; on any exit.
 cleanup() {
     trap '' INT TERM
     local home
     for home in "$DSPACE_HOME" "$FIRST_HOME"; do
-        [ -d "$home" ] && DSPACE_HOME=$home "$DSPACE" rm --all --force >/dev/null 2>&1 || true
+        if [ -d "$home" ]; then DSPACE_HOME=$home "$DSPACE" rm --all --force >/dev/null 2>&1 || true; fi
     done
     manual_kill >/dev/null 2>&1 || true
     rm -rf "$WORK"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # DATASET and LOGICAL_LABEL are the driver's to read
 # The MariaDB side of bench/snapshot.sh (FLAVOUR=mysql, sourced by it): a sysbench database, the manual server
 # (mariadbd as user mysql on a copy of the datadir, with the space's own settings but its own port, socket, pid
 # file and tmpdir), sysbench changes, and the logical baseline (mariadb-dump of the base once; per run drop and
@@ -75,7 +76,7 @@ manual_kill() { if [ -n "$MANUAL_PID" ]; then manual_stop; fi; }
 # change TARGET KIND: applies one change to the server of TARGET (dspace or manual). Both servers commit with
 # innodb_flush_log_at_trx_commit = 2 (the space's setting): durability is not what is measured.
 change() {
-    local target=$1 kind=$2 sql= table
+    local target=$1 kind=$2 sql='' table
     case $kind in
         none) ;;
         txn1k) on_sysbench "$target" --threads=2 --events=1000 --time=0 run >/dev/null ;;

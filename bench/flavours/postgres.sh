@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # DATASET and LOGICAL_LABEL are the driver's to read
 # The PostgreSQL side of bench/snapshot.sh (FLAVOUR=postgres, sourced by it): a pgbench database, the manual
 # cluster (pg_ctl on a copy of the data directory, with its own port and socket directory), pgbench changes, and
 # the logical baseline (pg_dump -Fc of the base once; per run dropdb + createdb + pg_restore -j 2).
