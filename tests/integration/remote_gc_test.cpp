@@ -36,6 +36,14 @@ std::set<std::string> keys_below(const stdfs::path &root) {
     return out;
 }
 
+//! The directories below root that are empty.
+std::set<std::string> empty_dirs_below(const stdfs::path &root) {
+    std::set<std::string> out;
+    for (const auto &entry : stdfs::recursive_directory_iterator(root))
+        if (entry.is_directory() && !entry.is_symlink() && stdfs::is_empty(entry.path())) out.insert(stdfs::relative(entry.path(), root).generic_string());
+    return out;
+}
+
 //! Makes every file below root look written two hours ago.
 void age_files(const stdfs::path &root) {
     auto then = stdfs::file_time_type::clock::now() - std::chrono::hours(2);
@@ -118,6 +126,7 @@ TEST_CASE("remote gc removes only the packs no remaining snapshot uses and only 
         // s2 leaves the remote (its manifest first, as a removal must); a killed put left a temporary file.
         CHECK_THAT(home.ok({"snapshot", "rm", "app", "s2", "--remote", "team"}), Contains("removed from 'team'"));
         for (const auto &key : keys_below(remote.path())) CHECK(key.rfind("snapshots/app/s2/", 0) != 0);
+        CHECK_FALSE(stdfs::exists(remote.path() / "snapshots/app/s2")); // its emptied directories too
         CHECK(home.run({"snapshot", "rm", "app", "s2", "--remote", "team"}).exit_code == 1); // gone already
         CHECK(home.ok({"snapshot", "ls", "app"}).find("s2") != std::string::npos);     // the local one stays
         write_file(remote.path() / "packs/00/.killed.pack.tmp.999");
@@ -140,6 +149,8 @@ TEST_CASE("remote gc removes only the packs no remaining snapshot uses and only 
 
         auto removed = gc_removed(home, {});
         CHECK(removed == expected);
+        CHECK(empty_dirs_below(remote.path()).empty()); // packs/<hh>/ of removed packs, snapshots/app/s3/ are gone
+        CHECK_FALSE(stdfs::exists(remote.path() / "snapshots/app/s3"));
         auto left = keys_below(remote.path());
         for (const auto &key : expected) CHECK_FALSE(left.count(key));
         CHECK(left.count("packs/00/.young.pack.tmp.998"));
