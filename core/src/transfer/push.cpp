@@ -82,6 +82,7 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
     }
     result.bytes_sent = outbox.bytes_sent();
     for (const auto &file : manifest.files) {
+        lock.refresh_if_due();
         storage.put_file(transfer::payload_key(space, snap, file.path), std::filesystem::path(payload) / file.path);
         result.bytes_sent += file.size;
     }
