@@ -84,7 +84,7 @@ RemoteGcResult TransferService::gc_remote(const Remote &remote, std::chrono::sec
     }
     auto snapshots = storage.list("snapshots/");
     auto used = used_blocks(storage, remote, plugins_, host_, snapshots, open.state_dir / "gc-payload", lock);
-    for (const auto &stale : lock.stale()) remove({stale.key, stale.size_bytes}, "stale lock of " + transfer::describe(stale));
+    for (const auto &stale : lock.stale()) remove({stale.key, stale.size_bytes}, "stale lock of " + transfer::describe_lock(stale));
 
     // known: a modification time of 0 is unknown, and an object of unknown age is never removed
     auto old = [&](const StoredObject &object) { return object.modified_unix != 0 && object.modified_unix < cutoff; };

@@ -85,7 +85,7 @@ bool lock_is_fresh(std::int64_t last_written, std::int64_t now, std::chrono::sec
 
 bool lock_excludes(const std::string &mine, const std::string &theirs) { return mine != "push" || theirs != "push"; }
 
-std::string describe(const SeenLock &lock) {
+std::string describe_lock(const SeenLock &lock) {
     const LockRecord &r = lock.record;
     std::string what = r.kind == "push" ? "a push" : r.kind == "gc" ? "a `remote gc`" : "a command (lock kind '" + r.kind + "')";
     return what + " from " + r.host + " (pid " + std::to_string(r.pid) + ", lock " + lock.key + ", last refreshed " +
@@ -117,10 +117,10 @@ RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string
                 stale_.push_back(seen);
             } else if (lock_excludes(kind, seen.record.kind)) {
                 if (kind == "push")
-                    throw Error("remote '" + remote_.name + "' is being cleaned up by " + describe(seen) + ", so nothing was pushed",
+                    throw Error("remote '" + remote_.name + "' is being cleaned up by " + describe_lock(seen) + ", so nothing was pushed",
                                 "push again once that gc has finished (a lock a killed command left goes stale " +
                                     age_text(lock_stale_after.count()) + " after its last refresh)");
-                throw Error("remote '" + remote_.name + "' is in use by " + describe(seen) + ", so nothing was removed",
+                throw Error("remote '" + remote_.name + "' is in use by " + describe_lock(seen) + ", so nothing was removed",
                             "run `dspace remote gc " + remote_.name + "` again once it has finished; a lock a killed command left goes stale " +
                                 age_text(lock_stale_after.count()) + " after its last refresh, and gc then removes it");
             }

@@ -54,7 +54,7 @@ struct SeenLock {
 };
 
 //! "a push from HOST (pid N), refreshed 3 min ago": a lock for messages.
-std::string describe(const SeenLock &lock);
+std::string describe_lock(const SeenLock &lock);
 
 //! This command's lock at a remote, held from construction until destruction.
 class RemoteLock {

@@ -101,7 +101,7 @@ TEST_CASE("RemoteLock over file://: written, listed, refused beside an excluding
         CHECK(push.stale()[0].key == gc_key);
         CHECK(push.stale()[0].record.kind == "gc");
         CHECK(push.stale()[0].age_seconds >= 2 * 3600 - 60);
-        CHECK_THAT(describe(push.stale()[0]), Contains("a `remote gc` from") && Contains("2 h ago"));
+        CHECK_THAT(describe_lock(push.stale()[0]), Contains("a `remote gc` from") && Contains("2 h ago"));
     }
     storage->remove(gc_key); // as if the killed gc's lock were removed by the next gc: the push notices
     RemoteLock push(*storage, remote, "push");
