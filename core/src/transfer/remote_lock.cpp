@@ -92,7 +92,8 @@ std::string describe_lock(const SeenLock &lock) {
            age_text(lock.age_seconds) + " ago)";
 }
 
-RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string &kind) : storage_(storage), remote_(remote) {
+RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string &kind, std::chrono::seconds refresh_every)
+    : storage_(storage), remote_(remote), refresh_every_(refresh_every) {
     BlockId random{};
     if (RAND_bytes(random.data(), int(lock_id_digits / 2)) != 1) throw Error("cannot draw a random lock id (OpenSSL)");
     key_ = lock_key(to_hex(random).substr(0, lock_id_digits));
@@ -156,7 +157,7 @@ Error RemoteLock::lost() const {
 
 void RemoteLock::refresh_if_due() {
     std::lock_guard<std::mutex> held(mutex_);
-    if (now() - record_.refreshed < lock_refresh_every.count()) return;
+    if (now() - record_.refreshed < refresh_every_.count()) return;
     if (!storage_.exists(key_)) throw lost();
     write();
 }

@@ -61,14 +61,15 @@ class RemoteLock {
 public:
     //! Writes a lock of kind at storage (remote names it in messages), then lists the other locks; throws Error,
     //! its own lock removed, when a fresh one excludes it (lock_excludes). Stale locks are ignored (see stale()).
-    RemoteLock(Storage &storage, const Remote &remote, const std::string &kind);
+    //! refresh_every: how often refresh_if_due writes it again.
+    RemoteLock(Storage &storage, const Remote &remote, const std::string &kind, std::chrono::seconds refresh_every = lock_refresh_every);
     //! Removes the lock (a failure is logged: the lock then goes stale).
     ~RemoteLock();
     RemoteLock(const RemoteLock &) = delete;
     RemoteLock &operator=(const RemoteLock &) = delete;
     //! The other locks that had gone stale when it was taken.
     const std::vector<SeenLock> &stale() const { return stale_; }
-    //! Writes the lock again when lock_refresh_every has passed since it was last written; throws Error when it
+    //! Writes the lock again when refresh_every has passed since it was last written; throws Error when it
     //! is gone (a gc elsewhere took it for stale: what this command relies on may be gone too). Thread-safe.
     void refresh_if_due();
     //! Throws Error when the lock is gone (see refresh_if_due); called before a push publishes what relies on it.
@@ -79,6 +80,7 @@ private:
     Error lost() const;
     Storage &storage_;
     Remote remote_;
+    std::chrono::seconds refresh_every_;
     std::string key_;
     LockRecord record_;
     std::vector<SeenLock> stale_;

@@ -109,3 +109,18 @@ TEST_CASE("RemoteLock over file://: written, listed, refused beside an excluding
     for (const auto &object : locks()) storage->remove(object.key);
     CHECK_THROWS_WITH(push.check_held(), Contains("is gone"));
 }
+
+TEST_CASE("RemoteLock refreshes: a refreshed lock is fresh again, a lock gone meanwhile fails the command", "[push][gc]") {
+    TempDir root("dspace-locks-");
+    auto storage = dspace::open_storage("file://" + root.path().string());
+    dspace::Remote remote{"team", storage->url()};
+    RemoteLock push(*storage, remote, "push", std::chrono::seconds(0)); // due at every call
+    std::string key = storage->list("locks/").at(0).key;
+    stdfs::last_write_time(root.path() / key, stdfs::file_time_type::clock::now() - std::chrono::hours(2)); // as if asleep
+    RemoteLock(*storage, remote, "gc"); // stale: ignored
+    push.refresh_if_due();
+    CHECK_THROWS_WITH(RemoteLock(*storage, remote, "gc"), Contains("in use by a push from"));
+    storage->remove(key); // a gc took it for stale
+    CHECK_THROWS_WITH(push.refresh_if_due(), Contains("is gone") && Contains("took it for stale"));
+    CHECK(storage->list("locks/").empty()); // not written again
+}
