@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <ctime>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -28,16 +27,6 @@ inline std::string human_size(std::uint64_t bytes) {
     }
     char text[32];
     std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-    return text;
-}
-
-//! unix_seconds as ISO-8601 UTC ("2026-12-02T09:34:22Z"), as every --json output writes times.
-inline std::string utc_time(std::int64_t unix_seconds) {
-    std::time_t when = static_cast<std::time_t>(unix_seconds);
-    std::tm tm {};
-    ::gmtime_r(&when, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return text;
 }
 

@@ -5,6 +5,7 @@
 #include "snapshot_services.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/expiry.hpp>
 #include <dspace/core/remotes.hpp>
 #include <dspace/core/transfer.hpp>
 
