@@ -10,6 +10,8 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <csignal>
 #include <fstream>
@@ -38,6 +40,20 @@ TEST_CASE("push --background returns at once and push --status shows it done or 
     CHECK(states["app/s1"] == "done");
     CHECK_THAT(home.ok({"snapshot", "ls", "--remote", "team"}), Contains("s1"));
     CHECK_THAT(home.ok({"push", "--status"}), Contains("app/s1") && Contains("done"));
+    {
+        rapidjson::Document listed;
+        listed.Parse(home.ok({"push", "--status", "--json"}).c_str());
+        REQUIRE(listed.IsArray());
+        REQUIRE(listed.Size() == 1);
+        const auto &r = listed[0];
+        CHECK_THAT(std::string(r["id"].GetString()), Catch::Matchers::StartsWith("app.s1."));
+        std::string updated = r["updated"].GetString(); // ISO-8601 UTC, written when the push finished
+        std::tm tm{};
+        const char *end = ::strptime(updated.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        REQUIRE(end != nullptr);
+        CHECK(*end == '\0');
+        CHECK(std::abs(std::int64_t(::timegm(&tm)) - std::int64_t(std::time(nullptr))) < 300);
+    }
 
     home.ok({"push", "app", "s1", "--to", "down", "--background"});
     dspace_test::wait_for_pushes(home);

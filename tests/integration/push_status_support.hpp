@@ -13,7 +13,19 @@
 
 namespace dspace_test {
 
-//! "space/snapshot" → state of every background push `dspace push --status --json` lists.
+//! The id and state of every background push `dspace push --status --json` lists, keyed by id.
+inline std::map<std::string, std::pair<std::string, std::string>> push_records(const TestHome &home) {
+    rapidjson::Document doc;
+    doc.Parse(home.ok({"push", "--status", "--json"}).c_str());
+    REQUIRE(doc.IsArray());
+    std::map<std::string, std::pair<std::string, std::string>> records; // id → (space/snapshot, state)
+    for (const auto &r : doc.GetArray())
+        records[r["id"].GetString()] = {std::string(r["space"].GetString()) + "/" + r["snapshot"].GetString(), r["state"].GetString()};
+    return records;
+}
+
+//! "space/snapshot" → state of every background push `dspace push --status --json` lists (of pushes of one
+//! snapshot to several remotes, the one listed last: the latest).
 inline std::map<std::string, std::string> push_states(const TestHome &home) {
     rapidjson::Document doc;
     doc.Parse(home.ok({"push", "--status", "--json"}).c_str());
@@ -28,10 +40,9 @@ inline std::map<std::string, std::string> push_states(const TestHome &home) {
 inline std::map<std::string, std::string> wait_for_pushes(const TestHome &home, std::chrono::seconds deadline = std::chrono::seconds(180)) {
     auto until = std::chrono::steady_clock::now() + deadline;
     for (;;) {
-        auto states = push_states(home);
-        bool busy = false;
-        for (const auto &[snapshot, state] : states) busy = busy || state == "queued" || state == "running";
-        if (!busy) return states;
+        bool busy = false; // over every record: pushes of one snapshot to two remotes are two
+        for (const auto &[id, record] : push_records(home)) busy = busy || record.second == "queued" || record.second == "running";
+        if (!busy) return push_states(home);
         if (std::chrono::steady_clock::now() > until) FAIL("background pushes still unfinished after " << deadline.count() << " s");
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }

@@ -2,14 +2,21 @@
 // one of them then removed from the remote.
 #include "support.hpp"
 #include "support/s3_server.hpp"
+#include "push_status_support.hpp"
 #include "support/temp_dir.hpp"
+
+#include <dspace/core/storage.hpp>
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <ctime>
+#include <sys/inotify.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -26,6 +33,14 @@ std::set<std::string> keys_below(const stdfs::path &root) {
     std::set<std::string> out;
     for (const auto &entry : stdfs::recursive_directory_iterator(root))
         if (entry.is_regular_file()) out.insert(stdfs::relative(entry.path(), root).generic_string());
+    return out;
+}
+
+//! The directories below root that are empty.
+std::set<std::string> empty_dirs_below(const stdfs::path &root) {
+    std::set<std::string> out;
+    for (const auto &entry : stdfs::recursive_directory_iterator(root))
+        if (entry.is_directory() && !entry.is_symlink() && stdfs::is_empty(entry.path())) out.insert(stdfs::relative(entry.path(), root).generic_string());
     return out;
 }
 
@@ -52,6 +67,36 @@ std::set<std::string> gc_removed(const TestHome &home, const std::vector<std::st
     std::set<std::string> keys;
     for (const auto &object : doc["removed"].GetArray()) keys.insert(object["key"].GetString());
     return keys;
+}
+
+//! The bytes of a lock object of kind that host's command (pid 4242) wrote just now, as push and gc write them.
+std::string lock_json(const std::string &kind, const std::string &host) {
+    std::string now = std::to_string(std::time(nullptr));
+    return "{\"kind\":\"" + kind + "\",\"host\":\"" + host + "\",\"pid\":4242,\"created\":" + now + ",\"refreshed\":" + now + "}\n";
+}
+
+//! The key of a lock object (locks/<32 hex digits>.json), numbered n.
+std::string lock_key(int n) {
+    std::string id = std::to_string(n);
+    return "locks/" + std::string(32 - id.size(), '0') + id + ".json";
+}
+
+//! The names that arrived in dir (created or renamed into it) and were deleted from it while fn ran.
+std::pair<std::set<std::string>, std::set<std::string>> names_through(const stdfs::path &dir, const std::function<void()> &fn) {
+    int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(::inotify_add_watch(fd, dir.c_str(), IN_CREATE | IN_MOVED_TO | IN_DELETE) >= 0);
+    fn();
+    std::set<std::string> arrived, deleted;
+    alignas(inotify_event) char buffer[65536];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+        for (char *at = buffer; at < buffer + n;) {
+            auto *event = reinterpret_cast<inotify_event *>(at);
+            if (event->len > 0) ((event->mask & IN_DELETE) ? deleted : arrived).insert(event->name);
+            at += sizeof(inotify_event) + event->len;
+        }
+    ::close(fd);
+    return {arrived, deleted};
 }
 
 } // namespace
@@ -81,6 +126,7 @@ TEST_CASE("remote gc removes only the packs no remaining snapshot uses and only 
         // s2 leaves the remote (its manifest first, as a removal must); a killed put left a temporary file.
         CHECK_THAT(home.ok({"snapshot", "rm", "app", "s2", "--remote", "team"}), Contains("removed from 'team'"));
         for (const auto &key : keys_below(remote.path())) CHECK(key.rfind("snapshots/app/s2/", 0) != 0);
+        CHECK_FALSE(stdfs::exists(remote.path() / "snapshots/app/s2")); // its emptied directories too
         CHECK(home.run({"snapshot", "rm", "app", "s2", "--remote", "team"}).exit_code == 1); // gone already
         CHECK(home.ok({"snapshot", "ls", "app"}).find("s2") != std::string::npos);     // the local one stays
         write_file(remote.path() / "packs/00/.killed.pack.tmp.999");
@@ -103,6 +149,8 @@ TEST_CASE("remote gc removes only the packs no remaining snapshot uses and only 
 
         auto removed = gc_removed(home, {});
         CHECK(removed == expected);
+        CHECK(empty_dirs_below(remote.path()).empty()); // packs/<hh>/ of removed packs, snapshots/app/s3/ are gone
+        CHECK_FALSE(stdfs::exists(remote.path() / "snapshots/app/s3"));
         auto left = keys_below(remote.path());
         for (const auto &key : expected) CHECK_FALSE(left.count(key));
         CHECK(left.count("packs/00/.young.pack.tmp.998"));
@@ -149,4 +197,97 @@ TEST_CASE("remote gc on s3:// reads the objects' ages from the listing and keeps
     other.ok({"pull", "team", "app/s1"});
     other.ok({"create", "restored", "--from-snapshot", "app/s1"});
     CHECK(dspace_test::query(other, "restored", "select md5(string_agg(v, ',' order by id)) from items") == checksum);
+}
+
+TEST_CASE("push and remote gc hold locks at a file:// remote: each refuses beside the other fresh one and stale ones are ignored and removed by gc", "[push][gc]") {
+    TempDir remote("dspace-remote-");
+    TestHome home;
+    home.ok({"create", "app", "--flavour", "postgres"});
+    dspace_test::query(home, "app", "create table items as select g as id from generate_series(1, 1000) g");
+    home.ok({"snapshot", "app", "s1"});
+    home.ok({"snapshot", "app", "s2"});
+    home.ok({"remote", "add", "team", "file://" + remote.path().string()});
+
+    // A real push writes its lock (before anything else at the remote but the layout marker) and removes it.
+    stdfs::create_directories(remote.path() / "locks");
+    auto [arrived, deleted] = names_through(remote.path() / "locks", [&] { home.ok({"push", "app", "s1", "--to", "team"}); });
+    std::set<std::string> locks;
+    for (const auto &name : arrived)
+        if (name.find(".tmp") == std::string::npos) locks.insert(name);
+    REQUIRE(locks.size() == 1);
+    CHECK(locks.begin()->size() == 32 + 5);
+    CHECK(deleted.count(*locks.begin()));
+    CHECK_FALSE(stdfs::exists(remote.path() / "locks")); // nothing left, not even the directory
+
+    // Another machine's push is in progress: gc refuses, removing nothing (its own lock neither).
+    write_file(remote.path() / lock_key(1));
+    std::ofstream(remote.path() / lock_key(1)) << lock_json("push", "build-7");
+    age_files(remote.path() / "packs"); // unused packs would otherwise be old enough to go
+    auto before = keys_below(remote.path());
+    auto refused = home.run({"remote", "gc", "team", "--grace", "0s"});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Contains("a push from build-7 (pid 4242") && Contains("nothing was removed") && Contains("dspace remote gc team"));
+    CHECK(keys_below(remote.path()) == before);
+    CHECK(home.run({"remote", "gc", "team", "--dry-run"}).exit_code == 1);
+
+    // Killed two hours ago: stale, so gc reports it, removes it and runs.
+    age_files(remote.path() / "locks");
+    CHECK_THAT(home.ok({"remote", "gc", "team", "--dry-run"}), Contains("would remove " + lock_key(1) + " (stale lock of a push from build-7"));
+    CHECK(stdfs::exists(remote.path() / lock_key(1)));
+    CHECK(gc_removed(home, {}) == std::set<std::string>{lock_key(1)});
+    CHECK_FALSE(stdfs::exists(remote.path() / "locks"));
+
+    // A gc runs elsewhere: a push refuses, in the foreground and in the background, sending nothing.
+    write_file(remote.path() / lock_key(2));
+    std::ofstream(remote.path() / lock_key(2)) << lock_json("gc", "ops-1");
+    before = keys_below(remote.path());
+    auto pushed = home.run({"push", "app", "s2", "--to", "team"});
+    CHECK(pushed.exit_code == 1);
+    CHECK_THAT(pushed.err, Contains("being cleaned up by a `remote gc` from ops-1") && Contains("nothing was pushed"));
+    home.ok({"push", "app", "s2", "--to", "team", "--background"});
+    CHECK(dspace_test::wait_for_pushes(home)["app/s2"] == "failed");
+    CHECK_THAT(home.ok({"push", "--status"}), Contains("being cleaned up"));
+    CHECK(keys_below(remote.path()) == before);
+
+    // That gc was killed: its stale lock is ignored by the push (and left to the next gc).
+    age_files(remote.path() / "locks");
+    home.ok({"push", "app", "s2", "--to", "team"});
+    CHECK_THAT(home.ok({"snapshot", "ls", "--remote", "team"}), Contains("s2"));
+    CHECK(keys_below(remote.path() / "locks") == std::set<std::string>{lock_key(2).substr(6)});
+    CHECK_THAT(home.ok({"remote", "gc", "team"}), Contains("stale lock of a `remote gc` from ops-1"));
+    CHECK_FALSE(stdfs::exists(remote.path() / "locks"));
+}
+
+TEST_CASE("push and remote gc on s3:// respect each other's lock objects and leave none behind", "[push][gc][s3]") {
+    if (dspace_test::s3rver_program().empty()) {
+        std::cout << "skipped: s3rver is not installed (scripts/bootstrap installs it: npm install -g s3rver@3.7.1)\n";
+        return;
+    }
+    dspace_test::S3Server s3;
+    auto storage = dspace::open_storage("s3://" + s3.bucket() + "/team");
+    TestHome home;
+    home.ok({"create", "app", "--flavour", "postgres"});
+    home.ok({"snapshot", "app", "s1"});
+    home.ok({"remote", "add", "team", "s3://" + s3.bucket() + "/team"});
+    home.ok({"push", "app", "s1", "--to", "team"});
+    CHECK(storage->list("locks/").empty());
+
+    storage->put_bytes(lock_key(1), lock_json("push", "build-7"));
+    auto refused = home.run({"remote", "gc", "team"});
+    CHECK(refused.exit_code == 1);
+    CHECK_THAT(refused.err, Contains("a push from build-7"));
+    CHECK(storage->list("locks/").size() == 1); // gc's own lock removed again
+    storage->remove(lock_key(1));
+    home.ok({"remote", "gc", "team"});
+
+    storage->put_bytes(lock_key(2), lock_json("gc", "ops-1"));
+    home.ok({"snapshot", "app", "s2"});
+    auto pushed = home.run({"push", "app", "s2", "--to", "team"});
+    CHECK(pushed.exit_code == 1);
+    CHECK_THAT(pushed.err, Contains("a `remote gc` from ops-1"));
+    CHECK(storage->list("locks/").size() == 1);
+    storage->remove(lock_key(2));
+    home.ok({"push", "app", "s2", "--to", "team"});
+    CHECK_THAT(home.ok({"snapshot", "ls", "--remote", "team"}), Contains("s2"));
+    CHECK(storage->list("locks/").empty());
 }

@@ -88,7 +88,9 @@ int remote_gc(Context &context, const std::vector<std::string> &args) {
                        "the payload of snapshots whose push never finished, and what interrupted writes left, but only objects\n"
                        "older than the grace period: a push in progress elsewhere publishes its snapshot last, so the packs it has\n"
                        "stored so far are young. `dspace snapshot rm NAME SNAP --remote REMOTE` first removes a snapshot from\n"
-                       "the remote; this then frees what only that snapshot used.";
+                       "the remote; this then frees what only that snapshot used. gc runs alone: it holds a lock at the remote\n"
+                       "(locks/) and refuses, removing nothing, while a push from any machine holds one; pushes refuse while it\n"
+                       "runs. A lock not refreshed for 30 min was left by a killed command: gc ignores it and removes it.";
     std::string name, grace_text = "1h";
     spec.options.add_options()("name", po::value(&name)->required(), "the remote")(
         "grace", po::value(&grace_text), "keep objects younger than this (e.g. 30m, 1h, 2d; default 1h)")(

@@ -5,6 +5,7 @@
 #include "snapshot_services.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/expiry.hpp>
 #include <dspace/core/remotes.hpp>
 #include <dspace/core/transfer.hpp>
 
@@ -28,6 +29,7 @@ int push_status(Context &context, bool json) {
     auto records = PushQueue(context.host().paths().home()).list();
     if (json) {
         print_json_array(records, [&](JsonWriter &w, const PushRecord &r) {
+            json_field(w, "id", r.id);
             json_field(w, "space", r.space);
             json_field(w, "snapshot", r.snap);
             json_field(w, "remote", r.remote.name);
@@ -38,6 +40,7 @@ int push_status(Context &context, bool json) {
             w.Uint64(r.bytes_left);
             json_field(w, "error", r.error);
             json_field(w, "hint", r.hint);
+            json_field(w, "updated", utc_time(r.updated));
         });
         return exit_ok;
     }
@@ -60,11 +63,13 @@ int run_push(Context &context, const std::vector<std::string> &args) {
     spec.description = "Sends snapshot SNAP of space NAME to a remote (`dspace remote add`), only the blocks it does not hold yet.\n"
                        "The snapshot appears there only once complete; a push that was interrupted resumes where it stopped.\n"
                        "Only snapshots of the blocks snapshotter (the default) can be pushed. --background returns at once and\n"
-                       "pushes in a detached process; --status lists those pushes (queued, running, failed, done) and their bytes.";
+                       "pushes in a detached process; --status lists those pushes (queued, running, failed, done) and their bytes.\n"
+                       "A push holds a lock at the remote while it runs and refuses to start while `dspace remote gc` runs there.";
     std::string space, snap, to;
     spec.options.add_options()("space", po::value(&space), "the space")("snap", po::value(&snap), "the snapshot")(
         "to", po::value(&to), "the remote (default: config storage.default_remote)")("background", "push in a detached process, return at once")(
-        "status", "list the background pushes")("json", "with --status: print a JSON array");
+        "status", "list the background pushes")(
+        "json", "with --status: print a JSON array [{id, space, snapshot, remote, state, bytes_sent, bytes_left, error, hint, updated}]");
     spec.positional.add("space", 1).add("snap", 1);
     po::variables_map vm;
     if (!parse_verb("push", spec, args, vm)) return exit_ok;

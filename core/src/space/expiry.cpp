@@ -43,8 +43,10 @@ std::string format_duration(unsigned long long seconds) {
     return text.empty() ? "0s" : text;
 }
 
-std::string utc_after(unsigned long long seconds) {
-    std::time_t when = std::time(nullptr) + static_cast<std::time_t>(seconds);
+std::string utc_after(unsigned long long seconds) { return utc_time(std::int64_t(std::time(nullptr)) + std::int64_t(seconds)); }
+
+std::string utc_time(std::int64_t unix_seconds) {
+    std::time_t when = static_cast<std::time_t>(unix_seconds);
     std::tm tm {};
     ::gmtime_r(&when, &tm);
     char text[32];

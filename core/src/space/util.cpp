@@ -2,6 +2,7 @@
 #include "internal.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/expiry.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/process.hpp>
 
@@ -104,13 +105,6 @@ std::string random_token() {
     return out.str();
 }
 
-std::string utc_now() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm {};
-    ::gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
+std::string utc_now() { return utc_time(std::int64_t(std::time(nullptr))); }
 
 } // namespace dspace

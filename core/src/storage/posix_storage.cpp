@@ -5,6 +5,7 @@
 #include <dspace/core/fs.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -54,6 +55,51 @@ std::int64_t modified_unix(const stdfs::path &path) {
     return ::lstat(path.c_str(), &st) == 0 ? std::int64_t(st.st_mtime) : 0;
 }
 
+//! The directories of a relative path opened one below the other from a root, never through a symbolic link.
+class DirChain {
+public:
+    DirChain(const stdfs::path &root, const stdfs::path &dir) {
+        fds_.push_back(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        for (const auto &part : dir) {
+            if (fds_.back() < 0) break;
+            names_.push_back(part.string());
+            fds_.push_back(::openat(fds_.back(), names_.back().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        }
+        if (fds_.back() < 0) {
+            error_ = errno;
+            struct stat st {};
+            link_ = fds_.size() > 1 && fds_[fds_.size() - 2] >= 0 &&
+                    ::fstatat(fds_[fds_.size() - 2], names_.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+        }
+    }
+    ~DirChain() {
+        for (int fd : fds_)
+            if (fd >= 0) ::close(fd);
+    }
+    DirChain(const DirChain &) = delete;
+    DirChain &operator=(const DirChain &) = delete;
+    //! True when every directory was opened.
+    bool complete() const { return fds_.back() >= 0; }
+    //! The errno of the directory that could not be opened.
+    int error() const { return error_; }
+    //! True when the directory that could not be opened is a symbolic link.
+    bool through_link() const { return link_; }
+    //! The deepest directory (complete only).
+    int deepest() const { return fds_.back(); }
+    //! Removes the directories below the root, deepest first, while they are empty (complete only).
+    void prune() {
+        // stops at the first that is not empty (another object is there, or a put just made it): its parents stay
+        for (std::size_t i = names_.size(); i > 0; --i)
+            if (::unlinkat(fds_[i - 1], names_[i - 1].c_str(), AT_REMOVEDIR) != 0) return;
+    }
+
+private:
+    std::vector<int> fds_; // the root's first
+    std::vector<std::string> names_;
+    int error_ = 0;
+    bool link_ = false;
+};
+
 } // namespace
 
 PosixStorage::PosixStorage(std::string url, stdfs::path root) : url_(std::move(url)), root_(std::move(root)) {}
@@ -73,9 +119,23 @@ stdfs::path PosixStorage::writable_path_of(const std::string &key) const {
     return path;
 }
 
-void PosixStorage::put_file(const std::string &key, const stdfs::path &file) { copy_atomic(file, writable_path_of(key)); }
+void PosixStorage::put(const std::string &key, const std::function<void(const stdfs::path &)> &write) {
+    stdfs::path path = writable_path_of(key);
+    try {
+        write(path);
+    } catch (const Error &) {
+        if (fs::is_real_dir(path.parent_path())) throw;
+        write(writable_path_of(key)); // a removal pruned the directory, then empty, in between: made again
+    }
+}
 
-void PosixStorage::put_bytes(const std::string &key, std::string_view bytes) { fs::write_file_atomic(writable_path_of(key), bytes, 0644); }
+void PosixStorage::put_file(const std::string &key, const stdfs::path &file) {
+    put(key, [&](const stdfs::path &path) { copy_atomic(file, path); });
+}
+
+void PosixStorage::put_bytes(const std::string &key, std::string_view bytes) {
+    put(key, [&](const stdfs::path &path) { fs::write_file_atomic(path, bytes, 0644); });
+}
 
 void PosixStorage::get_file(const std::string &key, const stdfs::path &file) {
     stdfs::path path = path_of(key);
@@ -121,9 +181,19 @@ std::vector<StoredObject> PosixStorage::files(const std::string &prefix, bool le
 }
 
 void PosixStorage::remove(const std::string &key) {
-    std::error_code ec;
-    stdfs::remove(path_of(key), ec);
-    if (ec) throw Error("cannot remove object '" + key + "' at " + url_ + ": " + ec.message(), "check that the destination is writable");
+    validate_object_key(key);
+    stdfs::path relative(key);
+    DirChain dirs(root_, relative.parent_path());
+    auto failed = [&](const std::string &why) {
+        return Error("cannot remove object '" + key + "' at " + url_ + ": " + why, "check that the destination is writable");
+    };
+    if (!dirs.complete()) {
+        if (dirs.through_link()) throw failed("a directory on its path is a symbolic link, which dspace never deletes through");
+        if (dirs.error() == ENOENT || dirs.error() == ENOTDIR) return; // its directory is gone, and so is it
+        throw failed(std::strerror(dirs.error()));
+    }
+    if (::unlinkat(dirs.deepest(), relative.filename().c_str(), 0) != 0 && errno != ENOENT) throw failed(std::strerror(errno));
+    dirs.prune();
 }
 
 } // namespace dspace

@@ -3,6 +3,8 @@
 
 #include <dspace/core/storage.hpp>
 
+#include <functional>
+
 namespace dspace {
 
 //! Objects as files below a directory of the local file system.
@@ -18,6 +20,8 @@ public:
     std::optional<std::uint64_t> head(const std::string &key) override;
     std::vector<StoredObject> list(const std::string &prefix) override;
     std::vector<StoredObject> list_leftovers() override;
+    //! Also removes the directories it left empty, up to (not including) the root; refuses a key whose directory
+    //! path goes through a symbolic link.
     void remove(const std::string &key) override;
 
 private:
@@ -25,6 +29,8 @@ private:
     std::filesystem::path path_of(const std::string &key) const;
     //! path_of(key) with its parent directories created.
     std::filesystem::path writable_path_of(const std::string &key) const;
+    //! Runs write on path_of(key) with its directories created (again when a removal pruned them in between).
+    void put(const std::string &key, const std::function<void(const std::filesystem::path &)> &write);
     //! Every regular file below the root whose key starts with prefix and that is (leftovers) or is not a temp file.
     std::vector<StoredObject> files(const std::string &prefix, bool leftovers);
     std::string url_;

@@ -1,7 +1,8 @@
-// `dspace push`: the blocks the remote lacks, grouped into packs (journaled so a killed push resumes), then the
-// payload files, then the manifest last.
+// `dspace push`: under a push lock at the remote (see remote_lock.hpp), the blocks the remote lacks, grouped into
+// packs (journaled so a killed push resumes), then the payload files, then the manifest last.
 #include "pack_outbox.hpp"
 #include "byte_progress.hpp"
+#include "remote_lock.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
@@ -48,6 +49,7 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
         return result;
     }
 
+    transfer::RemoteLock lock(storage, remote, "push"); // before relying on any pack the remote has: gc keeps them now
     transfer::RemoteIndex index(storage, open.state_dir / "index");
     transfer::PackOutbox outbox(storage, index, open.state_dir / "outgoing");
     outbox.flush();
@@ -70,6 +72,7 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
         transfer::check(blocks.read_blocks(host_, missing, [&](const sdk::BlockRef &block, std::string_view bytes) {
             return status_of([&] {
                 outbox.add(transfer::from_hex(block.id), bytes);
+                lock.refresh_if_due();
                 progress.advance(bytes.size());
                 sent += bytes.size();
                 if (on_progress) on_progress(sent, missing_bytes);
@@ -79,9 +82,11 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
     }
     result.bytes_sent = outbox.bytes_sent();
     for (const auto &file : manifest.files) {
+        lock.refresh_if_due();
         storage.put_file(transfer::payload_key(space, snap, file.path), std::filesystem::path(payload) / file.path);
         result.bytes_sent += file.size;
     }
+    lock.check_held(); // a gc that took the lock for stale may have removed packs the manifest needs
     storage.put_bytes(manifest_key, manifest_json); // last: the snapshot is listed only once whole
     result.bytes_sent += manifest_json.size();
     return result;

@@ -1,7 +1,9 @@
-// `dspace remote gc`: the packs no snapshot uses a block of, the payload of snapshots never published and the
-// leftovers of killed puts, removed once older than a grace period (a push in progress elsewhere writes its
-// manifest last, so what it has stored so far is young).
+// `dspace remote gc`: under an exclusive lock at the remote (no push runs meanwhile, see remote_lock.hpp), the
+// packs no snapshot uses a block of, the payload of snapshots never published and the leftovers of killed puts,
+// removed once older than a grace period (which also spares pushes of dspace versions that take no lock), and the
+// stale locks of killed commands.
 #include "remote_index.hpp"
+#include "remote_lock.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
@@ -27,9 +29,10 @@ struct PackObjects {
 //! scratch; throws Error when a manifest cannot be read or its snapshotter cannot list blocks.
 std::unordered_set<transfer::BlockId, transfer::BlockIdHash> used_blocks(Storage &storage, const Remote &remote, PluginHost &plugins,
                                                                          HostServices &host, const std::vector<StoredObject> &snapshots,
-                                                                         const std::filesystem::path &scratch) {
+                                                                         const std::filesystem::path &scratch, transfer::RemoteLock &lock) {
     std::unordered_set<transfer::BlockId, transfer::BlockIdHash> used;
     for (const auto &object : snapshots) {
+        lock.refresh_if_due();
         auto names = transfer::snapshot_of_manifest_key(object.key);
         if (!names) continue;
         const auto &[space, snap] = *names;
@@ -61,6 +64,14 @@ RemoteGcResult TransferService::gc_remote(const Remote &remote, std::chrono::sec
     transfer::OpenRemote open(host_.paths().home(), remote, false);
     Storage &storage = *open.storage;
     const std::int64_t cutoff = std::int64_t(std::time(nullptr)) - grace.count();
+    transfer::RemoteLock lock(storage, remote, "gc"); // throws when a push (or gc) elsewhere is running
+    RemoteGcResult result;
+    auto remove = [&](const StoredObject &object, const std::string &why) {
+        lock.refresh_if_due();
+        if (!dry_run) storage.remove(object.key);
+        result.removed.push_back({object.key, object.size_bytes, why});
+        result.bytes_freed += object.size_bytes;
+    };
     // Listed before the manifests are read: a pack stored after this listing is not considered at all.
     std::map<std::string, PackObjects> packs;
     for (const auto &object : storage.list("packs/")) {
@@ -72,16 +83,11 @@ RemoteGcResult TransferService::gc_remote(const Remote &remote, std::chrono::sec
         }
     }
     auto snapshots = storage.list("snapshots/");
-    auto used = used_blocks(storage, remote, plugins_, host_, snapshots, open.state_dir / "gc-payload");
+    auto used = used_blocks(storage, remote, plugins_, host_, snapshots, open.state_dir / "gc-payload", lock);
+    for (const auto &stale : lock.stale()) remove({stale.key, stale.size_bytes}, "stale lock of " + transfer::describe_lock(stale));
 
-    RemoteGcResult result;
     // known: a modification time of 0 is unknown, and an object of unknown age is never removed
     auto old = [&](const StoredObject &object) { return object.modified_unix != 0 && object.modified_unix < cutoff; };
-    auto remove = [&](const StoredObject &object, const std::string &why) {
-        if (!dry_run) storage.remove(object.key);
-        result.removed.push_back({object.key, object.size_bytes, why});
-        result.bytes_freed += object.size_bytes;
-    };
 
     transfer::RemoteIndex index(storage, open.state_dir / "index");
     std::set<std::string> packs_used;

@@ -1,6 +1,7 @@
 // file:// storage listings over a real directory: sizes, modification times, and temporary files kept apart.
 #include "support/temp_dir.hpp"
 
+#include <dspace/core/error.hpp>
 #include <dspace/core/storage.hpp>
 
 #include <catch2/catch.hpp>
@@ -37,4 +38,33 @@ TEST_CASE("file:// listings report modification times and keep killed puts' temp
     CHECK(std::int64_t(std::time(nullptr)) - leftovers[0].modified_unix < 60);
     storage->remove(leftovers[0].key);
     CHECK_FALSE(stdfs::exists(root.path() / "packs/ab/.two.pack.tmp.4242"));
+}
+
+TEST_CASE("file:// removal prunes the directories it empties, never the root, never through a symbolic link", "[storage]") {
+    TempDir root("dspace-storage-"), outside("dspace-outside-");
+    auto storage = dspace::open_storage("file://" + root.path().string());
+    storage->put_bytes("packs/ab/one.pack", "1");
+    storage->put_bytes("packs/cd/two.pack", "2");
+    storage->put_bytes("snapshots/app/s1/payload/base/1", "3");
+    storage->put_bytes("top.json", "4");
+
+    storage->remove("packs/ab/one.pack");
+    CHECK_FALSE(stdfs::exists(root.path() / "packs/ab"));
+    CHECK(stdfs::exists(root.path() / "packs/cd/two.pack")); // packs/ still holds cd/
+    storage->remove("snapshots/app/s1/payload/base/1");
+    CHECK_FALSE(stdfs::exists(root.path() / "snapshots"));
+    storage->remove("packs/cd/two.pack");
+    storage->remove("top.json");
+    CHECK(stdfs::is_directory(root.path()));
+    CHECK(stdfs::is_empty(root.path()));
+    storage->remove("packs/cd/two.pack"); // gone, directory and all: no error
+    storage->put_bytes("packs/cd/two.pack", "2"); // the pruned directories are made again
+    CHECK(storage->get_bytes("packs/cd/two.pack") == "2");
+
+    stdfs::create_directories(outside.path() / "sub");
+    std::ofstream(outside.path() / "sub/obj") << "outside";
+    stdfs::create_directory_symlink(outside.path(), root.path() / "link");
+    CHECK_THROWS_AS(storage->remove("link/sub/obj"), dspace::Error);
+    CHECK(stdfs::exists(outside.path() / "sub/obj"));
+    CHECK(stdfs::is_symlink(root.path() / "link"));
 }

@@ -5,6 +5,7 @@
 
 #include <dspace/core/space.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@ unsigned long long parse_duration(std::string_view text, std::string_view option
 std::string format_duration(unsigned long long seconds);
 //! The ISO-8601 UTC time seconds from now ("2024-05-01T12:00:00Z").
 std::string utc_after(unsigned long long seconds);
+//! unix_seconds (since the epoch) as ISO-8601 UTC ("2024-05-01T12:00:00Z").
+std::string utc_time(std::int64_t unix_seconds);
 //! Seconds from now until the ISO-8601 UTC time iso (negative when past); 0 when iso cannot be read.
 long long seconds_until(const std::string &iso);
 //! True when state has a TTL or an idle stop to enforce.

@@ -7,6 +7,9 @@
 //                                           written after the pack: a pack counts only once its index exists
 //   snapshots/<space>/<snap>/payload/<f>    the snapshot's payload files (the block list)
 //   snapshots/<space>/<snap>/manifest.json  its manifest, written last: a half-pushed snapshot is never listed
+//   locks/<32 hex>.json                     {"kind": "push"|"gc", "host", "pid", "created", "refreshed"}: a push or gc
+//                                           in progress (written first, then the others listed; rewritten every
+//                                           minute; stale, ignored, 30 min after its last write)
 #pragma once
 
 #include <dspace/core/host_services.hpp>
@@ -46,7 +49,7 @@ struct PullResult {
 struct RemovedObject {
     std::string key;              //!< its key
     std::uint64_t size_bytes = 0; //!< its size
-    std::string why;              //!< "unused pack", "unused pack index", "pack without index", "payload without manifest", "leftover"
+    std::string why;              //!< "unused pack", "unused pack index", "pack without index", "payload without manifest", "leftover", "stale lock of …"
 };
 
 //! What a remote garbage collection did.
@@ -64,7 +67,8 @@ class TransferService {
 public:
     //! Works on the snapshots of snapshots (whose spaces spaces manages).
     TransferService(HostServices &host, PluginHost &plugins, SpaceManager &spaces, SnapshotService &snapshots);
-    //! Sends snapshot snap of space to remote, only the blocks it lacks; resumes what a killed push left.
+    //! Sends snapshot snap of space to remote, only the blocks it lacks; resumes what a killed push left. Holds a
+    //! push lock at remote meanwhile; throws Error, sending nothing, while a `remote gc` holds one there.
     //! progress (when set) is told the bytes of blocks sent so far and their total, after each block.
     PushResult push(const std::string &space, const std::string &snap, const Remote &remote, const PushProgress &progress = {});
     //! Makes snapshot space/snap of remote a local snapshot as_space/as_snap (same names when empty), checking every block.
@@ -77,7 +81,8 @@ public:
     //! Removes from remote the packs no snapshot's manifest uses a block of (index first, then pack), the payload
     //! objects of snapshots without manifest and the leftovers of killed puts, of them only those older than grace
     //! (a push publishes its manifest last: a younger object may belong to a push in progress). With dry_run
-    //! nothing is removed. Throws Error, removing nothing, when a manifest cannot be read.
+    //! nothing is removed. Holds a gc lock at remote meanwhile, and removes the stale locks of killed commands.
+    //! Throws Error, removing nothing, when a push (or gc) elsewhere holds a fresh lock or a manifest cannot be read.
     RemoteGcResult gc_remote(const Remote &remote, std::chrono::seconds grace, bool dry_run);
 
 private:
