@@ -20,8 +20,6 @@ namespace dspace {
 
 namespace {
 
-constexpr unsigned long long temp_space_ttl = 24 * 3600; //!< a temporary space a killed export left ends by itself
-
 //! Where an export goes: a new local path, or a new object of a storage destination.
 struct Destination {
     std::filesystem::path path; //!< the local target, when local
@@ -113,7 +111,7 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
     InterruptScope interrupts;
     CreateOptions create;
     create.name = temp_space_name();
-    create.ttl_seconds = temp_space_ttl;
+    create.temporary = true; // a killed export's space is removed by the next command
     bool local = !destination.path.empty();
     // A local output is built beside its target; one for a storage destination inside the temporary space.
     std::filesystem::path partial = local ? destination.path.parent_path() / ("." + destination.path.filename().string() + ".partial-" +
@@ -134,7 +132,7 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
         try {
             if (local) fs::remove_tree(partial); // only ever what this export wrote
             spaces.remove(temp.name, true);
-        } catch (const std::exception &e) { // the first error is the one to report; the TTL ends the space
+        } catch (const std::exception &e) { // the first error is the one to report; the next command removes the space
             host.logger().log(sdk::LogLevel::warn, std::string("cleaning up after a failed export: ") + e.what());
         }
         if (take_interrupt())
