@@ -95,6 +95,17 @@ bool inside_home(HostServices &host, const std::filesystem::path &path) {
     return real.rfind(home, 0) == 0;
 }
 
+//! Deletes the source of --move once the space runs. A directory is first renamed beside itself
+//! (.<name>.moved-<process_token>), so a kill leaves it whole at its path or gone from it, never half deleted there.
+void remove_moved_source(const std::filesystem::path &path) {
+    std::filesystem::path doomed = path;
+    if (fs::is_real_dir(path)) {
+        doomed = path.parent_path() / ("." + path.filename().string() + ".moved-" + process_token());
+        fs::rename_durable(path, doomed);
+    }
+    fs::remove_tree(doomed); // a file goes in one unlink; links are never followed
+}
+
 AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const AdoptOptions &options,
                            const PhysicalSource &source) {
     std::string version = installed_version_for(host, spaces, plugins, source, options.create.version);
@@ -133,10 +144,7 @@ AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager
                         "run the command again");
         throw;
     }
-    if (options.move) {
-        if (source.format == DataFormat::pgdata) fs::remove_tree(source.path);
-        else std::filesystem::remove(source.path);
-    }
+    if (options.move) remove_moved_source(source.path);
     return {created, source.format};
 }
 
