@@ -1,6 +1,6 @@
 // Killing dspace with SIGKILL at moments spread over `export` (to a local path, a file:// URL, a file:// remote and
-// s3://) and over `create --from` (a data directory, a tar, a dump; with and without --move): the next command
-// sees the old or the new state. An export leaves nothing or a complete output under the target's name and no
+// s3://) and over `create --from` (a data directory, a tar, a dump, an s3:// object; with and without --move): the
+// next command sees the old or the new state. An export leaves nothing or a complete output under the target's name and no
 // temporary space; an adoption leaves no space or a whole one, and its source untouched or fully moved away.
 #include "kill_support.hpp"
 #include "snapshot_items.hpp"
@@ -124,7 +124,7 @@ TEST_CASE("SIGKILL during an export leaves nothing or the whole output at its pa
 }
 
 TEST_CASE("SIGKILL during create --from leaves no space or a whole one, and the source untouched or fully moved",
-          "[integration][kill][formats][adopt]") {
+          "[integration][kill][formats][adopt][s3]") {
     ExportSource source;
     const TestHome &home = source.home;
     TempDir out("dspace-adopt-kill-");
@@ -161,4 +161,28 @@ TEST_CASE("SIGKILL during create --from leaves no space or a whole one, and the 
         home.ok({"rm", "adopted"});
     }, kills_per_operation() / 5); // 4 (12 with DSPACE_TEST_LONG=1): each format, and --move of a directory and of a tar
     CHECK(items_state(home, postgres_sql(), "src") == source.live);
+
+    // From s3://: the object is downloaded into the cache first; what a killed download left goes with the next one.
+    if (dspace_test::s3rver_program().empty()) {
+        std::cout << "s3:// part skipped: s3rver is not installed (scripts/bootstrap installs it: npm install -g s3rver@3.7.1)\n";
+        return;
+    }
+    dspace_test::S3Server server;
+    std::string url = "s3://" + server.bucket() + "/made.tar";
+    home.ok({"export", "src", "s1", "--format", "tar", "--to", url});
+    std::vector<std::string> from_s3{"create", "adopted", "--from", url};
+    kill_spread(duration_of(home, from_s3), [&](int i) {
+        if (i == 0) home.ok({"rm", "adopted"});
+        return from_s3;
+    }, [&](int) {
+        if (check_after_kill(home, postgres_sql(), false).count("adopted")) {
+            CHECK(items_state(home, postgres_sql(), "adopted") == source.state);
+            home.ok({"rm", "adopted"});
+        }
+        home.ok(from_s3); // run again: it completes, and its download removed what the killed one left
+        CHECK(items_state(home, postgres_sql(), "adopted") == source.state);
+        home.ok({"rm", "adopted"});
+        std::error_code ec;
+        CHECK(stdfs::is_empty(home.path() / "cache" / "downloads", ec));
+    }, kills_per_operation() / 20);
 }
