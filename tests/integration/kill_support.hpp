@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
@@ -76,6 +77,20 @@ inline void kill_after(pid_t pid, std::chrono::milliseconds delay) {
 
 //! Runs `dspace args`, SIGKILLed after delay.
 inline void run_killed(const std::vector<std::string> &args, std::chrono::milliseconds delay) { kill_after(spawn_dspace(args), delay); }
+
+//! Kill i of n (0 ≤ i < n) of `dspace args_of(i)`, at moments spread over span; after(i) then checks the state the
+//! kill left. n is kills_per_operation() / 4 (5, or 15 with DSPACE_TEST_LONG=1) unless given: the quick default of
+//! the verbs whose every check restarts servers.
+inline void kill_spread(std::chrono::milliseconds span, const std::function<std::vector<std::string>(int i)> &args_of,
+                        const std::function<void(int i)> &after, int n = kills_per_operation() / 4) {
+    for (int i = 0; i < n; ++i) {
+        auto delay = spread_delay(i, n, span);
+        auto args = args_of(i);
+        INFO("kill " << i << " of " << n << ": dspace " << args.front() << " killed after " << delay.count() << " ms of " << span.count());
+        run_killed(args, delay);
+        after(i);
+    }
+}
 
 //! How long `dspace args` takes when not killed (it must succeed).
 inline std::chrono::milliseconds duration_of(const TestHome &home, const std::vector<std::string> &args) {

@@ -1,4 +1,5 @@
-// Waiting for background pushes (`dspace push --background`, `dspace snapshot NAME SNAP --push`) in tests.
+// Waiting for background pushes (`dspace push --background`, `dspace snapshot NAME SNAP --push`) in tests, and
+// what a remote lists.
 #pragma once
 
 #include "support.hpp"
@@ -10,6 +11,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace dspace_test {
 
@@ -46,6 +48,16 @@ inline std::map<std::string, std::string> wait_for_pushes(const TestHome &home, 
         if (std::chrono::steady_clock::now() > until) FAIL("background pushes still unfinished after " << deadline.count() << " s");
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
+}
+
+//! `dspace snapshot ls --remote remote --json`: "space/name" of each snapshot listed.
+inline std::vector<std::string> remote_snapshots(const TestHome &home, const std::string &remote) {
+    rapidjson::Document doc;
+    doc.Parse(home.ok({"snapshot", "ls", "--remote", remote, "--json"}).c_str());
+    REQUIRE(doc.IsArray());
+    std::vector<std::string> out;
+    for (const auto &s : doc.GetArray()) out.push_back(std::string(s["space"].GetString()) + "/" + s["name"].GetString());
+    return out;
 }
 
 } // namespace dspace_test

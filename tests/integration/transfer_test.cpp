@@ -21,6 +21,7 @@
 
 using Catch::Matchers::Contains;
 using dspace_test::FlavourSql;
+using dspace_test::remote_snapshots;
 using dspace_test::TempDir;
 using dspace_test::TestHome;
 namespace stdfs = std::filesystem;
@@ -76,16 +77,6 @@ std::string make_space(const TestHome &home, const Flavour &flavour, const std::
     home.ok({"create", space, "--flavour", flavour.sql.flavour});
     dspace_test::query(home, flavour.sql, space, with_rows(flavour.fill, rows));
     return sql_of(home, flavour, space, flavour.checksum);
-}
-
-//! `dspace snapshot ls --remote remote --json`: "space/name" of each snapshot listed.
-std::vector<std::string> remote_snapshots(const TestHome &home, const std::string &remote) {
-    rapidjson::Document doc;
-    doc.Parse(home.ok({"snapshot", "ls", "--remote", remote, "--json"}).c_str());
-    REQUIRE(doc.IsArray());
-    std::vector<std::string> out;
-    for (const auto &s : doc.GetArray()) out.push_back(std::string(s["space"].GetString()) + "/" + s["name"].GetString());
-    return out;
 }
 
 //! Every regular file below dir (relative path → size).

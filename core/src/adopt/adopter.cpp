@@ -95,6 +95,17 @@ bool inside_home(HostServices &host, const std::filesystem::path &path) {
     return real.rfind(home, 0) == 0;
 }
 
+//! Deletes the source of --move once the space runs. A directory is first renamed beside itself
+//! (.<name>.moved-<process_token>), so a kill leaves it whole at its path or gone from it, never half deleted there.
+void remove_moved_source(const std::filesystem::path &path) {
+    std::filesystem::path doomed = path;
+    if (fs::is_real_dir(path)) {
+        doomed = path.parent_path() / ("." + path.filename().string() + ".moved-" + process_token());
+        fs::rename_durable(path, doomed);
+    }
+    fs::remove_tree(doomed); // a file goes in one unlink; links are never followed
+}
+
 AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager &spaces, const AdoptOptions &options,
                            const PhysicalSource &source) {
     std::string version = installed_version_for(host, spaces, plugins, source, options.create.version);
@@ -133,22 +144,26 @@ AdoptResult adopt_physical(HostServices &host, PluginHost &plugins, SpaceManager
                         "run the command again");
         throw;
     }
-    if (options.move) {
-        if (source.format == DataFormat::pgdata) fs::remove_tree(source.path);
-        else std::filesystem::remove(source.path);
-    }
+    if (options.move) remove_moved_source(source.path);
     return {created, source.format};
 }
 
-//! The object an s3:// URL names (a tar or a dump), downloaded into $DSPACE_HOME/cache/downloads for the time of
-//! an adoption and removed afterwards (`dspace gc` removes what a killed one left, after a day).
+//! The object an s3:// URL names (a tar or a dump), downloaded into $DSPACE_HOME/cache/downloads as
+//! .from-<process_token>-<key> for the time of an adoption and removed afterwards; the next download removes what
+//! killed ones left (their process has died), finished or not (S3Storage downloads to .<name>.part first).
 class DownloadedObject {
 public:
     DownloadedObject(HostServices &host, const std::string &url) {
         ObjectUrl object = split_object_url(url, "--from");
         auto dir = host.paths().cache_dir() / "downloads";
         fs::make_private_dir(dir);
-        path_ = dir / (".from-" + random_token() + "-" + object.key);
+        std::error_code ec;
+        for (const auto &entry : std::filesystem::directory_iterator(dir, ec)) {
+            std::string file = entry.path().filename().string();
+            std::string_view name = file.rfind("..", 0) == 0 ? std::string_view(file).substr(1) : file; // ..NAME.part: unfinished
+            if (name.rfind(prefix, 0) == 0 && token_process_gone(name.substr(prefix.size()))) fs::remove_tree(entry.path());
+        }
+        path_ = dir / (std::string(prefix) + process_token() + "-" + object.key);
         try {
             open_storage(object.storage_url)->get_file(object.key, path_);
         } catch (...) {
@@ -167,6 +182,7 @@ private:
         std::error_code ec;
         std::filesystem::remove(path_, ec);
     }
+    static constexpr std::string_view prefix = ".from-";
     std::filesystem::path path_;
 };
 

@@ -14,13 +14,12 @@
 #include <dspace/core/remotes.hpp>
 #include <dspace/core/storage.hpp>
 
+#include <algorithm>
 #include <unistd.h>
 
 namespace dspace {
 
 namespace {
-
-constexpr unsigned long long temp_space_ttl = 24 * 3600; //!< a temporary space a killed export left ends by itself
 
 //! Where an export goes: a new local path, or a new object of a storage destination.
 struct Destination {
@@ -28,6 +27,23 @@ struct Destination {
     std::string storage_url;    //!< else the destination (s3://bucket/prefix, or a remote's URL)
     std::string key;            //!< and the object's key there
 };
+
+//! The prefix of the hidden names an export builds target under, beside it: .<name>.partial-<process_token>.
+std::string partial_prefix(const std::filesystem::path &target) { return "." + target.filename().string() + ".partial-"; }
+
+//! Removes what exports to target killed before they renamed their output into place (their process has died).
+void remove_abandoned_partials(const std::filesystem::path &target) {
+    std::string prefix = partial_prefix(target);
+    std::error_code ec;
+    for (const auto &entry : std::filesystem::directory_iterator(target.parent_path(), ec)) {
+        std::string name = entry.path().filename().string();
+        std::string token = name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : "";
+        bool well_formed = std::count(token.begin(), token.end(), '-') == 1 &&
+                           token.find_first_not_of("0123456789-") == std::string::npos && token.front() != '-' && token.back() != '-';
+        if (!well_formed || !token_process_gone(token)) continue; // only what an export of ours surely left
+        fs::remove_tree(entry.path()); // never follows a link
+    }
+}
 
 //! The local path --to names (a plain path or a file:// URL), checked: it must not exist, its parent must.
 std::filesystem::path local_target(const std::string &to) {
@@ -113,11 +129,12 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
     InterruptScope interrupts;
     CreateOptions create;
     create.name = temp_space_name();
-    create.ttl_seconds = temp_space_ttl;
+    create.temporary = true; // a killed export's space is removed by the next command
     bool local = !destination.path.empty();
-    // A local output is built beside its target; one for a storage destination inside the temporary space.
-    std::filesystem::path partial = local ? destination.path.parent_path() / ("." + destination.path.filename().string() + ".partial-" +
-                                                                              random_token().substr(0, 8))
+    // A local output is built beside its target (what killed exports to it left is removed first); one for a
+    // storage destination inside the temporary space.
+    if (local) remove_abandoned_partials(destination.path);
+    std::filesystem::path partial = local ? destination.path.parent_path() / (partial_prefix(destination.path) + process_token())
                                           : spaces.space_dir(create.name) / "export.partial";
     SpaceState temp = snapshots.create_from_snapshot(create, options.space, options.snapshot);
     try {
@@ -134,7 +151,7 @@ ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManag
         try {
             if (local) fs::remove_tree(partial); // only ever what this export wrote
             spaces.remove(temp.name, true);
-        } catch (const std::exception &e) { // the first error is the one to report; the TTL ends the space
+        } catch (const std::exception &e) { // the first error is the one to report; the next command removes the space
             host.logger().log(sdk::LogLevel::warn, std::string("cleaning up after a failed export: ") + e.what());
         }
         if (take_interrupt())

@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 namespace dspace {
@@ -20,6 +21,7 @@ inline constexpr const char *lock = "lock";            //!< the space's flock
 inline constexpr const char *creating = ".creating";   //!< marker of a create in progress (or of a temporary server)
 inline constexpr const char *intent = ".server-intent"; //!< how to bring the server back after a killed snapshot/copy
 inline constexpr const char *temp_server_prefix = ".server-"; //!< scratch directory of a temporary server
+inline constexpr const char *owner = ".owner";           //!< the process a temporary space belongs to (process_token)
 } // namespace space_files
 
 //! Who is building a space (or running a temporary server) and which server it started: lets recover_leftovers
@@ -42,6 +44,12 @@ void write_marker(const std::filesystem::path &dir, const CreatingMarker &marker
 std::optional<CreatingMarker> read_marker(const std::filesystem::path &dir);
 //! True when pid runs and started at start_time (0 never matches): a dspace process still at work.
 bool same_process_alive(pid_t pid, unsigned long long start_time);
+//! "<pid>-<start time>" of this process: names what it alone works on (tombstones, partial outputs, owners).
+std::string process_token();
+//! True when text starts with a process_token whose process has died (text without one: true, nobody to wait for).
+bool token_process_gone(std::string_view text);
+//! True when the space in dir belongs to a process (CreateOptions::temporary) that has died.
+bool owner_gone(const std::filesystem::path &dir);
 //! True when the marker's creator has died; then kills its server if the server's identity is proven.
 bool stop_if_abandoned(const CreatingMarker &marker);
 //! Kills pid and all its descendants with SIGKILL (thawing them first) and waits for pid to end.

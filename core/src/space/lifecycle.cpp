@@ -67,6 +67,7 @@ SpaceState SpaceManager::reserve(const CreateOptions &options, sdk::Flavour &fla
     marker.creator_start = process_start_time(marker.creator).value_or(0);
     marker.port = s.port;
     write_marker(dir, marker);
+    if (options.temporary) fs::write_file_atomic(dir / space_files::owner, process_token() + "\n", 0600);
     return s;
 }
 

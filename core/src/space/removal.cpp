@@ -13,8 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
-#include <sstream>
-#include <unistd.h>
 
 namespace dspace {
 
@@ -23,20 +21,11 @@ namespace {
 constexpr std::string_view tombstone_prefix = ".deleted-";
 
 //! The tombstone name for a space deleted by this process.
-std::string tombstone_name(const std::string &space) {
-    pid_t self = ::getpid();
-    return std::string(tombstone_prefix) + std::to_string(self) + "-" + std::to_string(process_start_time(self).value_or(0)) + "-" + space;
-}
+std::string tombstone_name(const std::string &space) { return std::string(tombstone_prefix) + process_token() + "-" + space; }
 
 //! True when entry is a tombstone whose deleter has died.
 bool abandoned_tombstone(const std::string &entry) {
-    if (entry.rfind(tombstone_prefix, 0) != 0) return false;
-    std::istringstream fields(entry.substr(tombstone_prefix.size()));
-    pid_t pid = 0;
-    unsigned long long start = 0;
-    char dash1 = 0, dash2 = 0;
-    if (!(fields >> pid >> dash1 >> start >> dash2) || dash1 != '-' || dash2 != '-') return true; // not ours to wait for
-    return !same_process_alive(pid, start);
+    return entry.rfind(tombstone_prefix, 0) == 0 && token_process_gone(std::string_view(entry).substr(tombstone_prefix.size()));
 }
 
 //! Stops the temporary servers (`.server-*` in space_dir) whose dspace died, and removes their scratch directories.
@@ -93,6 +82,15 @@ void SpaceManager::recover_intent_if_idle(const std::string &name) {
     recover_intent_locked(name);
 }
 
+void SpaceManager::remove_abandoned_temporary(const std::string &name) {
+    spdlog::info("removing temporary space '{}': the command it belonged to was killed", name);
+    try {
+        remove(name, true);
+    } catch (const Error &e) {
+        spdlog::warn("temporary space '{}' was left by a killed command but could not be removed: {}", name, e.what());
+    }
+}
+
 void SpaceManager::recover_leftovers() {
     std::error_code ec;
     auto spaces = host_.paths().spaces_dir();
@@ -110,7 +108,8 @@ void SpaceManager::recover_leftovers() {
         if (!name_problem(name).empty()) continue;
         stop_abandoned_temp_servers(entry.path());
         if (exists(name)) {
-            if (std::filesystem::exists(entry.path() / space_files::intent, ec)) recover_intent_if_idle(name);
+            if (owner_gone(entry.path())) remove_abandoned_temporary(name);
+            else if (std::filesystem::exists(entry.path() / space_files::intent, ec)) recover_intent_if_idle(name);
             continue;
         }
         auto marker = read_marker(entry.path());

@@ -44,6 +44,30 @@ bool same_process_alive(pid_t pid, unsigned long long start_time) {
     return actual && *actual == start_time;
 }
 
+std::string process_token() {
+    pid_t self = ::getpid();
+    return std::to_string(self) + "-" + std::to_string(process_start_time(self).value_or(0));
+}
+
+bool token_process_gone(std::string_view text) {
+    std::istringstream fields{std::string(text)};
+    pid_t pid = 0;
+    unsigned long long start = 0;
+    char dash = 0;
+    if (!(fields >> pid >> dash >> start) || dash != '-') return true;
+    return !same_process_alive(pid, start);
+}
+
+bool owner_gone(const std::filesystem::path &dir) {
+    std::error_code ec;
+    if (!std::filesystem::exists(dir / space_files::owner, ec)) return false;
+    try {
+        return token_process_gone(fs::read_file(dir / space_files::owner));
+    } catch (const Error &) {
+        return true; // unreadable: nobody proves to be at work on it
+    }
+}
+
 bool stop_if_abandoned(const CreatingMarker &marker) {
     if (same_process_alive(marker.creator, marker.creator_start)) return false;
     if (is_our_server(marker.server_identity())) kill_tree(marker.server);

@@ -27,12 +27,13 @@ struct ExportResult {
     std::string version;        //!< its server version
 };
 
-//! Restores the snapshot into a temporary private space (`export-<pid>-<random>`, removed afterwards, with a
-//! one-day TTL in case dspace is killed), then writes it in options.format: its stopped data directory copied
-//! (pgdata) or archived (tar) without dspace's own files plus a dspace-data.json label, or a logical dump
-//! (dump_space_database, the path `dspace dump` uses). The output is built beside the target under a hidden
-//! name and renamed into place, so it appears only complete; for a storage destination (s3://, a remote) the file
-//! is built inside the temporary space and put as one object (tar and dump only).
+//! Restores the snapshot into a temporary private space (`export-<pid>-<random>`, removed afterwards; after a
+//! kill the next command removes it: CreateOptions::temporary), then writes it in options.format: its stopped data
+//! directory copied (pgdata) or archived (tar) without dspace's own files plus a dspace-data.json label, or a logical
+//! dump (dump_space_database, the path `dspace dump` uses). The output is built beside the target under a hidden
+//! name and renamed into place, so it appears only complete (what killed exports to the same target left there is
+//! removed first); for a storage destination (s3://, a remote) the file is built inside the temporary space and put
+//! as one object (tar and dump only).
 ExportResult export_snapshot(HostServices &host, PluginHost &plugins, SpaceManager &spaces, SnapshotService &snapshots,
                              const ExportOptions &options);
 

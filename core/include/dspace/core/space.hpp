@@ -79,6 +79,7 @@ struct CreateOptions {
     std::vector<std::pair<std::string, std::string>> settings; //!< server settings, over config flavours.<f>.settings
     unsigned long long ttl_seconds = 0;       //!< remove the space this long after creation; 0 = never
     unsigned long long idle_stop_seconds = 0; //!< stop it after this long with no client; 0 = never
+    bool temporary = false;       //!< belongs to this process: once it has died, the next command removes the space
 };
 
 //! Manages spaces: state files, server processes, locks. Every method that changes a space takes its lock.
@@ -153,8 +154,8 @@ public:
     //! lets the next command bring the server back after a SIGKILL (recover_leftovers).
     void with_server_changed_locked(SpaceState &state, ServerChange change, const std::function<void()> &fn);
 
-    //! Removes what an interrupted create/copy/rollback/rm left, and brings back the server of a space whose
-    //! snapshot or copy was killed (called at the start of every command).
+    //! Removes what an interrupted create/copy/rollback/rm left and the temporary spaces of dead processes, and
+    //! brings back the server of a space whose snapshot or copy was killed (called at the start of every command).
     void recover_leftovers();
 
     //! The OS user a new space of flavour runs as: empty unless root; else config
@@ -186,6 +187,8 @@ private:
     void restore_status_locked(SpaceState &state, SpaceStatus before);
     //! Brings back the server of space name as its intent file records, then removes the file; lock held.
     void recover_intent_locked(const std::string &name);
+    //! Removes the temporary space name whose owner died (a failure is logged: the next command tries again).
+    void remove_abandoned_temporary(const std::string &name);
     //! recover_intent_locked, unless another command holds the space's lock (then it is still at work).
     void recover_intent_if_idle(const std::string &name);
     //! Makes the directories a server user other than us must traverse (home, spaces/, cache/) mode 0711.
