@@ -7,7 +7,8 @@
 #     what changed) | pg_ctl stop -m immediate + rm -rf + cp -a + pg_ctl start -w | the same with rsync -a --delete
 # for each change since the base snapshot: none, 1,000 pgbench transactions, 10,000 transactions, a full-table rewrite.
 # Prints one table: medians, ratios (other / dspace), bytes each snapshot adds, dspace's peak RSS.
-# Not a test. Usage: [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
+# XFS=1 runs everything on a fresh loop-mounted XFS image with reflinks (needs root and mkfs.xfs; removed on exit).
+# Not a test. Usage: [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] [XFS=1] bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
 set -euo pipefail
 DSPACE=$(realpath "${1:-$(dirname "$0")/../build/bin/dspace}")
 SCALE=${SCALE:-20}
@@ -15,16 +16,28 @@ RUNS=${RUNS:-5}
 KINDS=${KINDS:-none txn1k txn10k rewrite}   # a subset for long runs, e.g. KINDS="none txn1k"
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 WORK=$(mktemp -d /tmp/dspace-bench-XXXXXX)
-chmod 0711 "$WORK"
+XFS=${XFS:-0}
+IMAGE=""
 export DSPACE_HOME="$WORK/home"
 MANUAL="$WORK/manual"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
     "$DSPACE" rm --all --force >/dev/null 2>&1 || true
     as_pg "$PGBIN/pg_ctl" -D "$MANUAL/data" -m immediate stop >/dev/null 2>&1 || true
+    if [ -n "$IMAGE" ]; then
+        umount "$WORK" || umount -l "$WORK" || true
+        rm -f "$IMAGE"
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+if [ "$XFS" = 1 ]; then   # a sparse image: about 12x the data directory (pgbench -s 1 is ~16 MiB), at least 4 GiB
+    IMAGE="$WORK.xfs.img"
+    truncate -s "$(( SCALE * 200 > 4096 ? SCALE * 200 : 4096 ))M" "$IMAGE"
+    mkfs.xfs -q -m reflink=1 "$IMAGE"
+    mount -o loop "$IMAGE" "$WORK"   # mount -o loop detaches the loop device again on umount
+fi
+chmod 0711 "$WORK"
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 bytes() { du -sb "$@" | tail -1 | cut -f1; }          # of the last argument (hard links to earlier ones not counted)

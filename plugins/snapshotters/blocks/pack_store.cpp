@@ -248,8 +248,7 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
     }
     std::uint64_t added = 0;
     {
-        PackWriter rewritten(*this, false, reflink_granule(packs_dir_, packs_dir_)); // clones where it can: no bytes copied
-        std::vector<unsigned char> buffer;
+        PackWriter rewritten(*this, false, reflink_granule(packs_dir_, packs_dir_));
         for (std::size_t p : dirty) {
             const Pack &pack = *packs_[p];
             for (std::uint64_t i = 0; i < pack.count; ++i) {
@@ -257,11 +256,8 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
                 auto at = live_index(entry.id);
                 if (!at || kept[*at]) continue;
                 kept[*at] = true;
-                buffer.resize(entry.length);
-                std::string what = packs_dir_ + "/" + pack.name + ".pack";
-                if (pread_some(pack.data.get(), buffer.data(), entry.length, entry.offset, what) != entry.length)
-                    throw BlockError(what + " is shorter than its index says: the store is damaged", "run `dspace snapshot verify`");
-                rewritten.put_from(entry.id, buffer.data(), entry.length, pack.data.get(), entry.offset);
+                rewritten.put_from(entry.id, nullptr, entry.length, pack.data.get(), entry.offset, // cloned, else copied in the kernel
+                                   packs_dir_ + "/" + pack.name + ".pack");
             }
         }
         rewritten.flush_clones();
@@ -289,7 +285,8 @@ PackWriter::~PackWriter() {
 
 bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) { return put_from(id, data, length, -1, 0); }
 
-bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset) {
+bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset,
+                          const std::string &from_what) {
     if (added_.count(id) || (skip_stored_ && store_.find(id))) return false;
     bool aligned = clonable(0, 0, length, granule_);
     if (aligned && out_->offset() % granule_ != 0) {
@@ -300,9 +297,13 @@ bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t len
     IndexEntry entry{id, out_->offset(), length};
     if (from >= 0 && aligned && clonable(from_offset, entry.offset, length, granule_)) {
         clones_.add(from, from_offset, out_->append_externally(length), entry.offset, length, store_.packs_dir_ + "/" + name_ + ".pack");
-    } else {
+    } else if (data) {
         flush_clones();
         out_->bytes(data, length);
+    } else {
+        flush_clones();
+        std::string what = store_.packs_dir_ + "/" + name_ + ".pack";
+        copy_range(from, from_offset, out_->append_externally(length), entry.offset, length, from_what, what);
     }
     added_.emplace(id, entry);
     return true;

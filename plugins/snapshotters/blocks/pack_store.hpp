@@ -89,8 +89,10 @@ public:
     bool put(const BlockId &id, const void *data, std::uint32_t length);
     //! Like put, but the block's data are also at from_offset of the open file from: where the granule allows,
     //! the block is cloned from there (no bytes written; the caller must leave those bytes unchanged and call
-    //! flush_clones() before closing from).
-    bool put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset);
+    //! flush_clones() before closing from). data may be null: the bytes are then copied
+    //! from there in the kernel (from_what names from in errors).
+    bool put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset,
+                  const std::string &from_what = "the block's source");
     //! Clones the blocks put_from deferred.
     void flush_clones();
     //! True when put_from may clone.

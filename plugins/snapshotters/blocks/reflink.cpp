@@ -58,6 +58,24 @@ bool clone_range(int from, std::uint64_t from_offset, int to, std::uint64_t to_o
     return true;
 }
 
+void copy_range(int from, std::uint64_t from_offset, int to, std::uint64_t to_offset, std::uint64_t length, const std::string &from_what,
+                const std::string &to_what) {
+    auto ends_early = [&] { return BlockError(from_what + " ends before the bytes expected there: the store is damaged", "run `dspace snapshot verify`"); };
+    while (length > 0) {
+        auto in = loff_t(from_offset), out = loff_t(to_offset);
+        ssize_t n = ::copy_file_range(from, &in, to, &out, std::size_t(length), 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && unsupported(errno)) break;
+        if (n < 0) throw_errno("cannot copy from " + from_what + " to " + to_what);
+        if (n == 0) throw ends_early();
+        from_offset += std::uint64_t(n), to_offset += std::uint64_t(n), length -= std::uint64_t(n);
+    }
+    if (length == 0) return;
+    std::vector<unsigned char> buffer(static_cast<std::size_t>(length)); // blocks: at most a page
+    if (pread_some(from, buffer.data(), buffer.size(), from_offset, from_what) != buffer.size()) throw ends_early();
+    pwrite_all(to, buffer.data(), buffer.size(), to_offset, to_what);
+}
+
 void CloneRun::add(int from, std::uint64_t from_offset, int to, std::uint64_t to_offset, std::uint64_t length, const std::string &what) {
     if (length_ > 0 && from == from_ && to == to_ && from_offset == from_offset_ + length_ && to_offset == to_offset_ + length_) {
         length_ += length;

@@ -28,6 +28,11 @@ inline bool clonable(std::uint64_t source, std::uint64_t destination, std::uint6
 //! system refuses it as unsupported (EOPNOTSUPP, EXDEV, EINVAL), throws BlockError on any other failure.
 bool clone_range(int from, std::uint64_t from_offset, int to, std::uint64_t to_offset, std::uint64_t length, const std::string &what);
 
+//! Copies length bytes of from at from_offset to to at to_offset inside the kernel (copy_file_range; read and
+//! write where it is unsupported); throws BlockError naming from_what when from ends before, or on any failure.
+void copy_range(int from, std::uint64_t from_offset, int to, std::uint64_t to_offset, std::uint64_t length, const std::string &from_what,
+                const std::string &to_what);
+
 //! Clones adjacent ranges as one: add() extends the pending range while source and destination stay contiguous,
 //! flush() clones it. Throws BlockError when a clone that probed fine fails.
 class CloneRun {
