@@ -127,7 +127,6 @@ private:
     std::uint64_t size_ = 0;
 };
 
-
 //! On a reflink file system: what the last sync recorded of the live files' blocks, and what this operation
 //! records for the next one.
 struct ExtentTracking {
@@ -348,7 +347,7 @@ struct SyncPass {
     std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
     std::vector<unsigned char> live, stored; //!< buffers
     std::uint32_t granule = 0;            //!< reflink_granule of the store and the data directory (0: write bytes)
-    ExtentTracking *tracking = nullptr;   //!< reflinks: the extents of the last sync, and those of this one (apply)
+    ExtentTracking *tracking = nullptr;   //!< reflinks: records the extents after this sync (apply)
     CloneRun clones {};                   //!< blocks being cloned from the store (apply)
 };
 
@@ -425,24 +424,13 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
             restore_block(index, record);
         }
     } else {
-        live.resize(chunk_for(page));
-        std::vector<std::optional<BlockRecord>> known; // live blocks that did not move since the last sync (reflinks)
-        if (pass.tracking && fd.get() >= 0) known = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store);
-        auto is_known = [&](std::uint64_t index) { return index < known.size() && known[std::size_t(index)]; };
-        std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
+        live.resize(chunk_for(page)); // (not the extents: a running server's dirty pages would have to be written out first)
         for (std::uint64_t first = 0; first < entry.block_count;) {
-            if (is_known(first)) {
-                BlockRecord record = list.block();
-                if (!same_block(record, &*known[std::size_t(first)])) restore_block(first, record);
-                ++first;
-                continue;
-            }
-            std::uint64_t end = first + 1; // a run of blocks to read
-            while (end < entry.block_count && end - first < chunk_blocks && !is_known(end)) ++end;
             std::uint64_t offset = first * page;
-            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>((end - first) * page, live_size - offset)) : 0;
+            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
             std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
-            for (std::uint64_t n = 0; first < end; ++n, ++first) {
+            std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
+            for (std::uint64_t n = 0; n < chunk_blocks && first < entry.block_count; ++n, ++first) {
                 std::uint32_t length = block_length(entry.size, page, first);
                 std::size_t at = std::size_t(n) * page;
                 std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
@@ -474,8 +462,8 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     auto known = load_state(job.data_dir);
     SyncedList synced(job.data_dir, job.page_size); // opened before forget_state unlinks it
     std::uint32_t granule = reflink_granule(job.store_root, job.data_dir);
-    std::optional<ExtentTracking> tracking; // likewise
-    if (granule > 0) tracking.emplace(job.data_dir, job.page_size);
+    std::optional<ExtentTracking> tracking; // likewise (its recorded extents are kept for files that stay equal)
+    if (granule > 0 && apply) tracking.emplace(job.data_dir, job.page_size);
     if (apply) forget_state(job.data_dir);
     if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
         if (apply) plan = nullptr; // a check of something else: not followed
@@ -536,7 +524,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
             }
             if (trusted) {
                 if (state) state->add(entry.path, match->st, entry.digest, now_ns());
-                if (apply && tracking) tracking->keep(entry.path, full, entry.digest);
+                if (tracking) tracking->keep(entry.path, full, entry.digest);
                 continue;
             }
             sync_file(pass, entry, match != nullptr, live_records);

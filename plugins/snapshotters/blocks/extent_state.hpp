@@ -1,8 +1,8 @@
 // Where the live files' blocks were on disk when last synced with the store, on file systems with reflinks
 // (<space>/blocks.state.extents, beside the state). After a snapshot or rollback a block shared with the store
 // is one physical block referenced twice; a later write to the live file moves it (copy on write), so a live
-// block still shared and still at the recorded address holds what it held then: the snapshot and the rollback
-// take its record from the synced block list (blocks.state.list) instead of reading it. A file's extents are
+// block still shared and still at the recorded address holds what it held then: the next snapshot takes its
+// record from the synced block list (blocks.state.list) instead of reading it. A file's extents are
 // used only with the synced list's entry of the same digest; the file is removed whenever the state is.
 #pragma once
 

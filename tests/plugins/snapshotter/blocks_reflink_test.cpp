@@ -2,12 +2,15 @@
 // FICLONERANGE, FIEMAP and aligned packs.
 #include "support/loop_xfs.hpp"
 
+#include "extent_state.hpp"
 #include "pack_store.hpp"
 #include "reflink.hpp"
+#include "sync_state.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 
@@ -37,6 +40,32 @@ TEST_CASE("blocks: a block's physical address is known only inside one shared ex
     CHECK(shared_physical(extents, 57344, 8192, cursor) == 0);          // past the last extent
     CHECK(shared_physical(extents, 8192, 8192, cursor) == (1u << 20) + 8192); // going back restarts
     CHECK(shared_physical({}, 0, 8192, cursor) == 0);
+}
+
+TEST_CASE("blocks: the extents file keeps shared extents only, for its own data directory, until the state is forgotten", "[blocks]") {
+    dspace_test::TempDir space;
+    std::string data = (space.path() / "data").string(), other = (space.path() / "other").string();
+    std::filesystem::create_directories(data);
+    std::filesystem::create_directories(other);
+    CHECK_FALSE(load_extents(data)); // none yet
+    QuickHash digest = quick_hash("records", 7);
+    ExtentsWriter writer(data);
+    writer.add("base/1/1259", digest, {{0, 4096, 8192, true}, {8192, 65536, 4096, false}, {12288, 1 << 20, 16384, true}});
+    writer.commit();
+    auto loaded = load_extents(data);
+    REQUIRE(loaded);
+    REQUIRE(loaded->count("base/1/1259") == 1);
+    const FileExtents &file = loaded->at("base/1/1259");
+    CHECK(file.digest == digest);
+    REQUIRE(file.extents.size() == 2); // the unshared extent says nothing: not kept
+    CHECK((file.extents[1].logical == 12288 && file.extents[1].physical == (1u << 20) && file.extents[1].length == 16384));
+    std::filesystem::rename(data, other + "-moved");
+    std::filesystem::rename(other, data); // another directory under the same name
+    CHECK_FALSE(load_extents(data));
+    std::filesystem::resize_file(extents_path(data), 20); // damaged: ignored, not an error
+    CHECK_FALSE(load_extents(data));
+    forget_state(data);
+    CHECK_FALSE(std::filesystem::exists(extents_path(data)));
 }
 
 TEST_CASE("blocks: on XFS, clones share extents and aligned packs place whole blocks at granule multiples", "[blocks][xfs]") {
