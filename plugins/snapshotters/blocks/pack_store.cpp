@@ -260,7 +260,6 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
                                    packs_dir_ + "/" + pack.name + ".pack");
             }
         }
-        rewritten.flush_clones();
         added = rewritten.commit();
     }
     for (std::size_t p : dirty) { // the index goes first: a pack without index is only garbage
