@@ -10,8 +10,9 @@
 # for each change since the base snapshot: none, 1,000 transactions, 10,000 transactions, a full-table rewrite.
 # Prints one table: medians, ratios (other / dspace), bytes each snapshot adds, dspace's peak RSS; then (FIRST=1)
 # a second: the first (full) snapshot of the same data into an empty block store vs cp -a, and cp -a + fsync.
+# XFS=1 runs everything on a fresh loop-mounted XFS image with reflinks (needs root and mkfs.xfs; removed on exit).
 # Not a test. Usage:
-#   [FLAVOUR=postgres|mysql] [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] [FIRST=1] [SYSBENCH_TABLES=4]
+#   [FLAVOUR=postgres|mysql] [SCALE=20] [RUNS=5] [KINDS="none txn1k txn10k rewrite"] [FIRST=1] [SYSBENCH_TABLES=4] [XFS=1]
 #   bench/snapshot.sh [path/to/dspace]   (SCALE=100 or 200 for the full run)
 set -euo pipefail
 DSPACE=$(realpath "${1:-$(dirname "$0")/../build/bin/dspace}")
@@ -22,7 +23,8 @@ KINDS=${KINDS:-none txn1k txn10k rewrite}   # a subset for long runs, e.g. KINDS
 FIRST=${FIRST:-1}                          # 0: leave out the first-snapshot table
 case $FLAVOUR in postgres | mysql) ;; *) echo "FLAVOUR must be postgres or mysql, not '$FLAVOUR'" >&2; exit 2 ;; esac
 WORK=$(mktemp -d /tmp/dspace-bench-XXXXXX)
-chmod 0711 "$WORK"
+XFS=${XFS:-0}
+IMAGE=""
 export DSPACE_HOME="$WORK/home"
 FIRST_HOME="$WORK/first"   # the first-snapshot runs' own $DSPACE_HOME, with an empty block store
 MANUAL="$WORK/manual"
@@ -38,11 +40,22 @@ cleanup() {
         if [ -d "$home" ]; then DSPACE_HOME=$home "$DSPACE" rm --all --force >/dev/null 2>&1 || true; fi
     done
     manual_kill >/dev/null 2>&1 || true
+    if [ -n "$IMAGE" ]; then
+        umount "$WORK" || umount -l "$WORK" || true
+        rm -f "$IMAGE"
+    fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+if [ "$XFS" = 1 ]; then   # a sparse image: about 12x the data directory (pgbench -s 1 is ~16 MiB), at least 4 GiB
+    IMAGE="$WORK.xfs.img"
+    truncate -s "$(( SCALE * 200 > 4096 ? SCALE * 200 : 4096 ))M" "$IMAGE"
+    mkfs.xfs -q -m reflink=1 "$IMAGE"
+    mount -o loop "$IMAGE" "$WORK"   # mount -o loop detaches the loop device again on umount
+fi
+chmod 0711 "$WORK"
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 bytes() { du -sb "$@" | tail -1 | cut -f1; }          # of the last argument (hard links to earlier ones not counted)

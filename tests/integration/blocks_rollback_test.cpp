@@ -1,12 +1,17 @@
 // The blocks snapshotter (the default) through the real dspace program: after every in-place rollback the
 // server starts without crash recovery, its consistency checks pass (pg_amcheck, CHECK TABLE) and the table
-// checksums equal those taken at snapshot time.
+// checksums equal those taken at snapshot time. The same on a loop-mounted XFS with reflinks, where the live files
+// share their extents with the block store after a snapshot.
 #include "snapshot_items.hpp"
+#include "support/loop_xfs.hpp"
 
 #include <dspace/core/process.hpp>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 using namespace snapshot_test;
@@ -68,7 +73,114 @@ void check_pg_rollback(const TestHome &home, const std::string &space, const std
     CHECK(ran->succeeded());
 }
 
+//! The extent lines of `filefrag -v file`, each with its flags.
+std::vector<std::string> extent_lines(const stdfs::path &file) {
+    dspace::ProcessRunnerImpl runner(nullptr);
+    dspace::sdk::Command command;
+    command.argv = {"filefrag", "-v", file.string()};
+    auto ran = runner.run(command);
+    REQUIRE(ran.ok());
+    INFO(ran->out << ran->err);
+    REQUIRE(ran->succeeded());
+    std::vector<std::string> lines;
+    std::istringstream out(ran->out);
+    for (std::string line; std::getline(out, line);) {
+        auto colon = line.find(':');
+        if (colon != std::string::npos && line.find_first_not_of(" 0123456789") == colon) lines.push_back(line);
+    }
+    return lines;
+}
+
+//! A TestHome on a fresh loop-mounted XFS (TMPDIR points there while it is made), or nothing with a printed reason.
+struct XfsHome {
+    std::optional<dspace_test::LoopXfs> xfs;
+    std::optional<TestHome> home;
+    XfsHome() {
+        std::string why = dspace_test::LoopXfs::unavailable();
+        if (!why.empty()) {
+            WARN("skipped: " << why);
+            return;
+        }
+        xfs.emplace(3ull << 30);
+        ::setenv("TMPDIR", xfs->mount_point().c_str(), 1);
+        home.emplace();
+        ::unsetenv("TMPDIR");
+    }
+    ~XfsHome() {
+        home.reset(); // the servers stop before the file system is unmounted
+        xfs.reset();
+    }
+};
+
+//! Seconds dspace takes for args.
+double timed(const TestHome &home, const std::vector<std::string> &args) {
+    auto start = std::chrono::steady_clock::now();
+    home.ok(args);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 } // namespace
+
+TEST_CASE("blocks on XFS with reflinks: live files share the store's extents; rollback and copy --snapshot keep checksums",
+          "[integration][snapshot][blocks][xfs]") {
+    if (!dspace_test::have_program(pg_amcheck)) return;
+    XfsHome on_xfs;
+    if (!on_xfs.home) return;
+    const TestHome &home = *on_xfs.home;
+    home.ok({"create", "b", "--flavour", "postgres"});
+    query(home, "b", "create table items(id int primary key, name text); insert into items select g, 'n' || g from generate_series(1, 200000) g;"
+                     "create table wide(k int primary key, v text); insert into wide select g, repeat(md5(g::text), 20) from generate_series(1, 20000) g;"
+                     "create index on items(name)");
+    std::string one = pg_checksums(home, "b");
+    stdfs::path items = home.path() / "spaces" / "b" / "data" / query(home, "b", "select pg_relation_filepath('items')");
+    home.ok({"snapshot", "b", "one"});
+    auto extents = extent_lines(items);
+    REQUIRE(!extents.empty());
+    for (const auto &line : extents) CHECK_THAT(line, Contains("shared")); // cloned into the store, not copied
+    query(home, "b", "update items set name = 'changed' where id % 97 = 0; delete from wide where k > 19000; create table extra(a int)");
+    std::string two = pg_checksums(home, "b");
+    double snapshot_two = timed(home, {"snapshot", "b", "two"});
+    query(home, "b", "update items set name = 'again' where id % 89 = 0; checkpoint");
+    double rollback_one = timed(home, {"rollback", "b", "--to", "one"});
+    WARN("on XFS: second snapshot " << snapshot_two << " s, rollback " << rollback_one << " s");
+    CHECK(pg_checksums(home, "b") == one);
+    check_pg_rollback(home, "b", "two", two);
+    check_pg_rollback(home, "b", "one", one);
+    home.ok({"copy", "b", "c", "--snapshot", "two"}); // create from a snapshot
+    CHECK(pg_checksums(home, "c") == two);
+    for (const auto &line : extent_lines(home.path() / "spaces" / "c" / "data" / query(home, "c", "select pg_relation_filepath('items')")))
+        CHECK_THAT(line, Contains("shared")); // materialised by cloning from the store
+    CHECK(home.run({"snapshot", "verify"}).succeeded());
+    home.ok({"snapshot", "rm", "b", "two"});
+    CHECK(home.run({"snapshot", "verify"}).succeeded());
+    check_pg_rollback(home, "b", "one", one);
+}
+
+TEST_CASE("blocks on XFS with reflinks: MariaDB rolls back with equal checksums", "[integration][snapshot][blocks][xfs]") {
+    if (!dspace_test::mariadb_installed()) {
+        WARN("MariaDB is not installed (apt-get install mariadb-server): skipped");
+        return;
+    }
+    XfsHome on_xfs;
+    if (!on_xfs.home) return;
+    const TestHome &home = *on_xfs.home;
+    auto sql = dspace_test::mysql_sql();
+    home.ok({"create", "m", "--flavour", "mysql"});
+    query(home, sql, "m", "create table items(id int primary key, name text, key(name(10))) engine=InnoDB; "
+                          "insert into items select seq, concat('n', seq) from seq_1_to_50000");
+    auto checksum = [&] { return query(home, sql, "m", "checksum table items"); };
+    std::string one = checksum();
+    home.ok({"snapshot", "m", "one"});
+    query(home, sql, "m", "update items set name = 'changed' where id % 3 = 0; delete from items where id > 40000");
+    home.ok({"snapshot", "m", "two"});
+    query(home, sql, "m", "optimize table items");
+    home.ok({"rollback", "m", "--to", "one"});
+    CHECK(checksum() == one);
+    CHECK_THAT(query(home, sql, "m", "check table items extended"), Contains("OK"));
+    home.ok({"copy", "m", "n", "--snapshot", "one"});
+    CHECK(checksum() == one);
+    CHECK(query(home, sql, "n", "checksum table items") == one);
+}
 
 TEST_CASE("blocks rollback in place: no crash recovery, pg_amcheck passes, checksums equal", "[integration][snapshot][blocks]") {
     if (!dspace_test::have_program(pg_amcheck)) return;

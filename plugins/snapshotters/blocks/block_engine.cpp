@@ -2,7 +2,9 @@
 #include "block_engine.hpp"
 
 #include "block_list.hpp"
+#include "extent_state.hpp"
 #include "pack_store.hpp"
+#include "reflink.hpp"
 #include "sync_state.hpp"
 #include "tree_scan.hpp"
 
@@ -79,11 +81,106 @@ struct Owner {
     }
 };
 
-//! Hashes one file block by block into the list, storing new blocks; parent's blocks (same path) spare SHA-256
-//! of blocks whose quick hash is unchanged.
+//! The block list the live files were last synced with (linked beside the state), read forward in path order.
+class SyncedList {
+public:
+    //! Opens data_dir's synced list, when there is one with blocks of page_size.
+    SyncedList(const std::string &data_dir, std::uint32_t page_size) {
+        struct stat st {};
+        try {
+            if (!lstat_if_exists(synced_list_path(data_dir), st) || !S_ISREG(st.st_mode)) return;
+            reader_.emplace(synced_list_path(data_dir));
+            if (reader_->header().page_size == page_size) have_ = reader_->next(entry_);
+        } catch (const BlockError &) {
+            have_ = false; // a damaged list only costs reading the files
+        }
+    }
+    //! The blocks of the live file path (size bytes) recorded as equal to a list entry with digest, or null when
+    //! that entry is not here.
+    const std::vector<BlockRecord> *records(const std::string &path, const QuickHash &digest, std::uint64_t size) {
+        const std::vector<BlockRecord> *found = records_of(path, digest);
+        return found && size_ == size ? found : nullptr;
+    }
+    //! Like records, whatever the size; size() is then the entry's.
+    const std::vector<BlockRecord> *records_of(const std::string &path, const QuickHash &digest) {
+        try {
+            while (have_ && entry_.path < path) have_ = reader_->next(entry_);
+            if (!have_ || entry_.path != path || entry_.type != 'F' || entry_.digest != digest) return nullptr;
+            records_.clear();
+            size_ = entry_.size;
+            for (std::uint64_t i = 0; i < entry_.block_count; ++i) records_.push_back(reader_->block());
+            have_ = reader_->next(entry_);
+            return records_digest(records_) == digest ? &records_ : nullptr;
+        } catch (const BlockError &) {
+            have_ = false;
+            return nullptr;
+        }
+    }
+    //! The size of the entry records_of last returned.
+    std::uint64_t size() const { return size_; }
+
+private:
+    std::optional<BlockListReader> reader_;
+    ListEntry entry_;
+    bool have_ = false;
+    std::vector<BlockRecord> records_;
+    std::uint64_t size_ = 0;
+};
+
+//! On a reflink file system: what the last sync recorded of the live files' blocks, and what this operation
+//! records for the next one.
+struct ExtentTracking {
+    std::optional<std::map<std::string, FileExtents>> recorded; //!< the extents file, when trustworthy
+    SyncedList synced;                                          //!< the list those extents go with
+    ExtentsWriter out;                                          //!< the extents after this operation
+    ExtentTracking(const std::string &data_dir, std::uint32_t page_size)
+        : recorded(load_extents(data_dir)), synced(data_dir, page_size), out(data_dir) {}
+    //! Records path (open as fd) as equal to digest, with its extents now.
+    void record(const std::string &path, int fd, const QuickHash &digest) {
+        if (auto extents = file_extents(fd, path)) out.add(path, digest, *extents);
+    }
+    //! Carries path's recorded extents over when it still equals digest (unchanged since), else maps it again.
+    void keep(const std::string &path, const std::string &full, const QuickHash &digest) {
+        if (recorded) {
+            auto it = recorded->find(path);
+            if (it != recorded->end() && it->second.digest == digest) return out.add(path, digest, it->second.extents);
+        }
+        Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW);
+        record(path, fd.get(), digest);
+    }
+    //! For each block of the live file path (open as fd, page-sized blocks), its record when it is known without
+    //! reading it: a full block, still shared and at the address recorded with the synced list's entry, whose
+    //! stored block the store has. Empty when none is.
+    std::vector<std::optional<BlockRecord>> unmoved(const std::string &path, int fd, std::uint64_t size, std::uint32_t page,
+                                                    const BlockStore &store) {
+        std::vector<std::optional<BlockRecord>> known;
+        if (!recorded) return known;
+        auto it = recorded->find(path);
+        if (it == recorded->end()) return known;
+        const std::vector<BlockRecord> *records = synced.records_of(path, it->second.digest);
+        if (!records) return known;
+        auto now = file_extents(fd, path);
+        if (!now) return known;
+        std::uint64_t full_blocks = std::min(size, synced.size()) / page;
+        std::size_t then_cursor = 0, now_cursor = 0;
+        for (std::uint64_t b = 0; b < full_blocks && b < records->size(); ++b) {
+            const BlockRecord &record = (*records)[b];
+            if (record.hole) continue;
+            std::uint64_t then = shared_physical(it->second.extents, b * page, page, then_cursor);
+            if (then == 0 || shared_physical(*now, b * page, page, now_cursor) != then || !store.find(record.id)) continue;
+            known.resize(std::size_t(full_blocks));
+            known[std::size_t(b)] = record;
+        }
+        return known;
+    }
+};
+
+//! Hashes one file block by block into the list, storing new blocks (cloned from the file where the pack can);
+//! parent's blocks (same path) spare SHA-256 of blocks whose quick hash is unchanged. With tracking (reflinks),
+//! blocks that have not moved since the last sync are not read, and the file's extents are recorded.
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
                     std::uint64_t parent_blocks, std::uint32_t page_size, std::vector<unsigned char> &buffer, sdk::Progress &progress,
-                    std::uint64_t &done, struct stat &st) {
+                    std::uint64_t &done, struct stat &st, ExtentTracking *tracking, const BlockStore &store) {
     Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW); // st: as when the reading begins
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     entry.size = std::uint64_t(st.st_size);
@@ -92,9 +189,21 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
     list.begin(entry);
     std::uint64_t count = blocks_of(entry.size, page_size);
     buffer.resize(chunk_for(page_size));
+    std::vector<std::optional<BlockRecord>> known;
+    if (tracking) known = tracking->unmoved(entry.path, fd.get(), entry.size, page_size, store);
+    auto is_known = [&](std::uint64_t index) { return index < known.size() && known[std::size_t(index)]; };
+    std::uint64_t chunk_blocks = buffer.size() / page_size;
     for (std::uint64_t first = 0; first < count;) {
+        if (is_known(first)) { // unmoved since the last sync: its record is the synced list's
+            if (parent && first < parent_blocks) (void)parent->block(); // keeps the parent's list in step
+            list.block(*known[std::size_t(first++)]);
+            done += page_size;
+            continue;
+        }
+        std::uint64_t end = first + 1; // a run of blocks to read
+        while (end < count && end - first < chunk_blocks && !is_known(end)) ++end;
         std::uint64_t offset = first * page_size;
-        std::size_t want = std::size_t(std::min<std::uint64_t>(buffer.size(), entry.size - offset));
+        std::size_t want = std::size_t(std::min<std::uint64_t>((end - first) * page_size, entry.size - offset));
         if (pread_some(fd.get(), buffer.data(), want, offset, full) != want)
             throw BlockError(full + " shrank while it was being snapshotted", "stop the server (or use --online) and snapshot again");
         for (std::size_t at = 0; at < want; at += page_size, ++first) {
@@ -107,21 +216,32 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
                 record.hole = false;
                 record.quick = quick_hash(data, length);
                 record.id = previous && !previous->hole && previous->quick == record.quick ? previous->id : sha256(data, length);
-                pack.put(record.id, data, length);
+                pack.put_from(record.id, data, length, fd.get(), first * page_size);
             }
             list.block(record);
         }
         done += want;
         progress.advance(done);
     }
-    return list.end();
+    if (!pack.clones()) return list.end();
+    pack.flush_clones(); // the pack now shares the file's extents: they must hold what was hashed
+    struct stat after {};
+    if (::fstat(fd.get(), &after) != 0) throw_errno("cannot examine " + full);
+    if (to_ns(after.st_mtim) != to_ns(st.st_mtim) || to_ns(after.st_ctim) != to_ns(st.st_ctim) || after.st_size != st.st_size)
+        throw BlockError(full + " changed while it was being snapshotted", "stop the server (or use --online) and snapshot again");
+    QuickHash digest = list.end();
+    if (tracking) tracking->record(entry.path, fd.get(), digest);
+    return digest;
 }
 
 } // namespace
 
 void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     BlockStore store(job.store_root, BlockStore::Access::shared);
-    auto pack = store.writer();
+    std::uint32_t granule = reflink_granule(job.store_root, job.data_dir);
+    auto pack = store.writer(granule);
+    std::optional<ExtentTracking> tracking; // opened before the state is rewritten
+    if (granule > 0) tracking.emplace(job.data_dir, job.page_size);
     std::optional<BlockListReader> parent;
     std::int64_t trusted_before = 0;
     if (!job.previous_payload_dir.empty()) {
@@ -174,18 +294,20 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
             list.begin(entry);
             for (std::uint64_t i = 0; i < previous.block_count; ++i) list.block(parent->block());
             digest = list.end();
+            if (tracking) tracking->keep(entry.path, full, digest);
             done += entry.size;
             progress.advance(done);
         } else {
             observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
-                               job.page_size, buffer, progress, done, st);
+                               job.page_size, buffer, progress, done, st, tracking ? &*tracking : nullptr, store);
         }
         state.add(live.path, st, digest, observed_ns);
     }
     list.finish(false);
     pack->commit(); // the new blocks and their index (the host syncs the payload, this block list, before publishing it)
     state.commit(list_path(job.payload_dir));
+    if (tracking) tracking->out.commit();
 }
 
 void restore_new(const EngineJob &job, sdk::Progress &progress) {
@@ -224,6 +346,9 @@ struct SyncPass {
     RestorePlan *plan;                    //!< the check's findings (may be null)
     std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
     std::vector<unsigned char> live, stored; //!< buffers
+    std::uint32_t granule = 0;            //!< reflink_granule of the store and the data directory (0: write bytes)
+    ExtentTracking *tracking = nullptr;   //!< reflinks: records the extents after this sync (apply)
+    CloneRun clones {};                   //!< blocks being cloned from the store (apply)
 };
 
 //! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
@@ -276,8 +401,14 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         } else if (record.hole) {
             punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), stored, full);
         } else {
-            pass.store.read_verified(record.id, length, stored);
-            pwrite_all(fd.get(), stored.data(), length, position, full);
+            pass.store.read_verified(record.id, length, stored); // checked before the live bytes are replaced
+            auto source = pass.store.clone_source(record.id, pass.granule);
+            if (source && clonable(source->second, position, length, pass.granule)) {
+                pass.clones.add(source->first, source->second, fd.get(), position, length, full);
+            } else {
+                pass.clones.flush();
+                pwrite_all(fd.get(), stored.data(), length, position, full);
+            }
         }
     };
     if (follow_check || live_records) {
@@ -293,7 +424,7 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
             restore_block(index, record);
         }
     } else {
-        live.resize(chunk_for(page));
+        live.resize(chunk_for(page)); // (not the extents: a running server's dirty pages would have to be written out first)
         for (std::uint64_t first = 0; first < entry.block_count;) {
             std::uint64_t offset = first * page;
             std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
@@ -311,50 +442,15 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         }
     }
     if (!apply) return;
+    pass.clones.flush();
     if (live_size != entry.size && ::ftruncate(fd.get(), off_t(entry.size)) != 0) throw_errno("cannot resize " + full);
     if (permission_bits(st) != entry.mode && ::fchmod(fd.get(), entry.mode) != 0) throw_errno("cannot set the mode of " + full);
     struct timespec times[2] = {to_timespec(entry.mtime_ns), to_timespec(entry.mtime_ns)};
     if (::futimens(fd.get(), times) != 0) throw_errno("cannot set the times of " + full);
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     if (pass.state) pass.state->add(entry.path, st, entry.digest, now_ns());
+    if (pass.tracking) pass.tracking->record(entry.path, fd.get(), entry.digest);
 }
-
-//! The block list the live files were last synced with (linked beside the state), read forward in path order.
-class SyncedList {
-public:
-    //! Opens data_dir's synced list, when there is one with blocks of page_size.
-    SyncedList(const std::string &data_dir, std::uint32_t page_size) {
-        struct stat st {};
-        try {
-            if (!lstat_if_exists(synced_list_path(data_dir), st) || !S_ISREG(st.st_mode)) return;
-            reader_.emplace(synced_list_path(data_dir));
-            if (reader_->header().page_size == page_size) have_ = reader_->next(entry_);
-        } catch (const BlockError &) {
-            have_ = false; // a damaged list only costs reading the files
-        }
-    }
-    //! The blocks of the live file path (size bytes) recorded as equal to a list entry with digest, or null when
-    //! that entry is not here.
-    const std::vector<BlockRecord> *records(const std::string &path, const QuickHash &digest, std::uint64_t size) {
-        try {
-            while (have_ && entry_.path < path) have_ = reader_->next(entry_);
-            if (!have_ || entry_.path != path || entry_.type != 'F' || entry_.digest != digest || entry_.size != size) return nullptr;
-            records_.clear();
-            for (std::uint64_t i = 0; i < entry_.block_count; ++i) records_.push_back(reader_->block());
-            have_ = reader_->next(entry_);
-            return records_digest(records_) == digest ? &records_ : nullptr;
-        } catch (const BlockError &) {
-            have_ = false;
-            return nullptr;
-        }
-    }
-
-private:
-    std::optional<BlockListReader> reader_;
-    ListEntry entry_;
-    bool have_ = false;
-    std::vector<BlockRecord> records_;
-};
 
 } // namespace
 
@@ -365,6 +461,9 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     BlockStore store(job.store_root, BlockStore::Access::shared);
     auto known = load_state(job.data_dir);
     SyncedList synced(job.data_dir, job.page_size); // opened before forget_state unlinks it
+    std::uint32_t granule = reflink_granule(job.store_root, job.data_dir);
+    std::optional<ExtentTracking> tracking; // likewise (its recorded extents are kept for files that stay equal)
+    if (granule > 0 && apply) tracking.emplace(job.data_dir, job.page_size);
     if (apply) forget_state(job.data_dir);
     if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
         if (apply) plan = nullptr; // a check of something else: not followed
@@ -376,7 +475,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     auto live = scan_tree(job.data_dir);
     std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
     std::vector<std::uint32_t> dir_modes;
-    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}};
+    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}, granule, tracking ? &*tracking : nullptr, {}};
     std::string removed_prefix;
     std::size_t l = 0;
     ListEntry entry;
@@ -425,6 +524,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
             }
             if (trusted) {
                 if (state) state->add(entry.path, match->st, entry.digest, now_ns());
+                if (tracking) tracking->keep(entry.path, full, entry.digest);
                 continue;
             }
             sync_file(pass, entry, match != nullptr, live_records);
@@ -437,6 +537,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
         set_mtime(dirs[i].first, dirs[i].second);
     }
     state->commit(list_path(job.payload_dir));
+    if (tracking) tracking->out.commit();
 }
 
 void verify_payload(const std::string &store_root, const std::string &payload_dir) {

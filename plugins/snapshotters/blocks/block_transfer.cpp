@@ -60,7 +60,7 @@ void read_block_refs(const std::string &store_root, const std::vector<sdk::Block
 
 std::uint64_t add_block_refs(const std::string &store_root, const sdk::BlockSource &next) {
     BlockStore store(store_root, BlockStore::Access::shared);
-    auto writer = store.writer();
+    auto writer = store.writer(reflink_granule(store_root + "/packs", store_root + "/packs")); // aligned: restores can clone them
     sdk::BlockRef ref;
     std::string bytes;
     for (;;) {

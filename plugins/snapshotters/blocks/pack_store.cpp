@@ -203,7 +203,13 @@ void BlockStore::check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blo
             if (!find(id)) read_verified(id, length, buffer);
 }
 
-std::unique_ptr<PackWriter> BlockStore::writer() { return std::make_unique<PackWriter>(*this); }
+std::unique_ptr<PackWriter> BlockStore::writer(std::uint32_t granule) { return std::make_unique<PackWriter>(*this, true, granule); }
+
+std::optional<std::pair<int, std::uint64_t>> BlockStore::clone_source(const BlockId &id, std::uint32_t granule) const {
+    auto location = find(id);
+    if (!location || !clonable(location->offset, 0, location->length, granule)) return std::nullopt;
+    return std::make_pair(packs_[location->pack]->data.get(), location->offset);
+}
 
 std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
     std::uint64_t freed = 0;
@@ -242,8 +248,7 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
     }
     std::uint64_t added = 0;
     {
-        PackWriter rewritten(*this, false);
-        std::vector<unsigned char> buffer;
+        PackWriter rewritten(*this, false, reflink_granule(packs_dir_, packs_dir_));
         for (std::size_t p : dirty) {
             const Pack &pack = *packs_[p];
             for (std::uint64_t i = 0; i < pack.count; ++i) {
@@ -251,11 +256,8 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
                 auto at = live_index(entry.id);
                 if (!at || kept[*at]) continue;
                 kept[*at] = true;
-                buffer.resize(entry.length);
-                std::string what = packs_dir_ + "/" + pack.name + ".pack";
-                if (pread_some(pack.data.get(), buffer.data(), entry.length, entry.offset, what) != entry.length)
-                    throw BlockError(what + " is shorter than its index says: the store is damaged", "run `dspace snapshot verify`");
-                rewritten.put(entry.id, buffer.data(), entry.length);
+                rewritten.put_from(entry.id, nullptr, entry.length, pack.data.get(), entry.offset, // cloned, else copied in the kernel
+                                   packs_dir_ + "/" + pack.name + ".pack");
             }
         }
         added = rewritten.commit();
@@ -272,23 +274,44 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
     return freed > added ? freed - added : 0;
 }
 
-PackWriter::PackWriter(BlockStore &store, bool skip_stored)
+PackWriter::PackWriter(BlockStore &store, bool skip_stored, std::uint32_t granule)
     : store_(store), name_(random_name()), out_(std::make_unique<RecordWriter>(store.packs_dir_ + "/" + name_ + ".pack")),
-      skip_stored_(skip_stored) {}
+      skip_stored_(skip_stored), granule_(granule) {}
 
 PackWriter::~PackWriter() {
     if (!committed_) ::unlink((store_.packs_dir_ + "/" + name_ + ".pack").c_str());
 }
 
-bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) {
+bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) { return put_from(id, data, length, -1, 0); }
+
+bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset,
+                          const std::string &from_what) {
     if (added_.count(id) || (skip_stored_ && store_.find(id))) return false;
+    bool aligned = clonable(0, 0, length, granule_);
+    if (aligned && out_->offset() % granule_ != 0) {
+        flush_clones(); // bytes go after the deferred clones
+        static const std::vector<unsigned char> zeros(1 << 16);
+        out_->bytes(zeros.data(), std::size_t(align_up(out_->offset(), granule_) - out_->offset()));
+    }
     IndexEntry entry{id, out_->offset(), length};
-    out_->bytes(data, length);
+    if (from >= 0 && aligned && clonable(from_offset, entry.offset, length, granule_)) {
+        clones_.add(from, from_offset, out_->append_externally(length), entry.offset, length, store_.packs_dir_ + "/" + name_ + ".pack");
+    } else if (data) {
+        flush_clones();
+        out_->bytes(data, length);
+    } else {
+        flush_clones();
+        std::string what = store_.packs_dir_ + "/" + name_ + ".pack";
+        copy_range(from, from_offset, out_->append_externally(length), entry.offset, length, from_what, what);
+    }
     added_.emplace(id, entry);
     return true;
 }
 
+void PackWriter::flush_clones() { clones_.flush(); }
+
 std::uint64_t PackWriter::commit() {
+    flush_clones();
     std::string base = store_.packs_dir_ + "/" + name_;
     std::uint64_t bytes = out_->offset();
     out_->finish(!added_.empty());

@@ -1,7 +1,9 @@
 // The block store ($DSPACE_HOME/blocks/): every block once, named by its SHA-256, in append-only pack files.
 //
 //   lock               flock: shared while snapshotting or restoring, exclusive while collecting garbage
-//   packs/<id>.pack    block bytes, one after the other
+//   packs/<id>.pack    block bytes, one after the other; where the store can clone ranges from the data directory
+//                      (reflink_granule), each block whose length is a multiple of the granule starts at a multiple
+//                      of it (zeros pad the gaps), so that it can be cloned in and out
 //   packs/<id>.idx     "DSBIDX01", u64 count, then count entries sorted by id: 32-byte id, u64 offset, u32 length
 //
 // A pack counts only once its index exists: the index is renamed into place after the pack's bytes are on disk,
@@ -10,6 +12,7 @@
 
 #include "block_hash.hpp"
 #include "file_io.hpp"
+#include "reflink.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -56,8 +59,10 @@ public:
     //! Reads and checks every block (id, length) like read_verified, asking the kernel for all of them first and
     //! reading them in pack order: the reads overlap instead of waiting for the disk one by one.
     void check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const;
-    //! A writer for new blocks (one new pack).
-    std::unique_ptr<PackWriter> writer();
+    //! A writer for new blocks (one new pack); granule: reflink_granule of the store and the data (0: none).
+    std::unique_ptr<PackWriter> writer(std::uint32_t granule = 0);
+    //! The pack descriptor and offset of block id when it can be cloned with granule (a multiple of it), else nothing.
+    std::optional<std::pair<int, std::uint64_t>> clone_source(const BlockId &id, std::uint32_t granule) const;
     //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others; returns bytes freed. Needs exclusive access.
     std::uint64_t collect(const std::vector<BlockId> &live);
     //! The store's root directory.
@@ -75,12 +80,23 @@ private:
 //! Adds blocks to the store in a new pack; commit() makes them durable and visible.
 class PackWriter {
 public:
-    //! Starts a new pack in store; with skip_stored, blocks the store already holds are not added again.
-    explicit PackWriter(BlockStore &store, bool skip_stored = true);
+    //! Starts a new pack in store; with skip_stored, blocks the store already holds are not added again. granule
+    //! (reflink_granule, 0: none): blocks whose length is a multiple of it are placed at multiples of it.
+    explicit PackWriter(BlockStore &store, bool skip_stored = true, std::uint32_t granule = 0);
     //! Deletes the pack unless committed.
     ~PackWriter();
     //! Stores a block unless the store or this pack already has it; returns true when it was added.
     bool put(const BlockId &id, const void *data, std::uint32_t length);
+    //! Like put, but the block's data are also at from_offset of the open file from: where the granule allows,
+    //! the block is cloned from there (no bytes written; the caller must leave those bytes unchanged and call
+    //! flush_clones() before closing from). data may be null: the bytes are then copied
+    //! from there in the kernel (from_what names from in errors).
+    bool put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset,
+                  const std::string &from_what = "the block's source");
+    //! Clones the blocks put_from deferred.
+    void flush_clones();
+    //! True when put_from may clone.
+    bool clones() const { return granule_ > 0; }
     //! Makes the pack and its index durable (fsync: only what this writer wrote), then publishes the index; returns bytes added.
     std::uint64_t commit();
 
@@ -90,6 +106,8 @@ private:
     std::unique_ptr<class RecordWriter> out_;
     std::unordered_map<BlockId, IndexEntry, BlockIdHasher> added_;
     bool skip_stored_;
+    std::uint32_t granule_;
+    CloneRun clones_;
     bool committed_ = false;
 };
 

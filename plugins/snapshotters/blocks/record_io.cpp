@@ -48,6 +48,12 @@ void RecordWriter::flush() {
     buffer_.clear();
 }
 
+int RecordWriter::append_externally(std::uint64_t size) {
+    flush();
+    flushed_ += size;
+    return fd_.get();
+}
+
 void RecordWriter::finish(bool sync) {
     flush();
     if (sync && ::fsync(fd_.get()) != 0) throw_errno("cannot fsync " + path_);

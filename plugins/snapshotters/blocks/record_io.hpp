@@ -31,6 +31,9 @@ public:
     std::uint64_t offset() const { return flushed_ + buffer_.size(); }
     //! Writes the buffer out and fsyncs the file when sync.
     void finish(bool sync);
+    //! Writes the buffer out and counts size more bytes as appended by other means (cloned into the file at
+    //! offset() by the caller); returns the file's descriptor for that.
+    int append_externally(std::uint64_t size);
     //! The file's path.
     const std::string &path() const { return path_; }
 

@@ -25,16 +25,15 @@ void put_text(std::string &out, const std::string &text) {
     out += text;
 }
 
-//! Identifies the data directory itself: device and inode.
+} // namespace
+
+std::string state_path(const std::string &data_dir) { return parent_of(data_dir) + "/blocks.state"; }
+
 std::string directory_identity(const std::string &data_dir) {
     struct stat st {};
     if (!lstat_if_exists(data_dir, st)) return {};
     return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
 }
-
-} // namespace
-
-std::string state_path(const std::string &data_dir) { return parent_of(data_dir) + "/blocks.state"; }
 
 bool unchanged(const Fingerprint &fingerprint, const struct stat &st) {
     return S_ISREG(st.st_mode) && fingerprint.size == std::uint64_t(st.st_size) && fingerprint.mtime_ns == to_ns(st.st_mtim) &&
@@ -73,6 +72,8 @@ std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &
 std::string synced_list_path(const std::string &data_dir) { return state_path(data_dir) + ".list"; }
 
 void forget_state(const std::string &data_dir) {
+    if (::unlink((state_path(data_dir) + ".extents").c_str()) != 0 && errno != ENOENT) // (extent_state.hpp's file)
+        throw_errno("cannot remove " + state_path(data_dir) + ".extents");
     remove_file_durable(state_path(data_dir));
     if (::unlink(synced_list_path(data_dir).c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + synced_list_path(data_dir));
 }

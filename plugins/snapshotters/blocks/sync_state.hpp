@@ -27,13 +27,15 @@ struct Fingerprint {
 
 //! The state file of the data directory data_dir.
 std::string state_path(const std::string &data_dir);
+//! Identifies the data directory itself: "device:inode", or empty when it is absent.
+std::string directory_identity(const std::string &data_dir);
 //! The recorded fingerprints of data_dir's files, or nothing when absent, damaged or not trustworthy.
 std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &data_dir);
 //! True when st still matches fingerprint (same size, mtime, inode and ctime).
 bool unchanged(const Fingerprint &fingerprint, const struct stat &st);
 //! The hard link to the block list data_dir was last synced with (may be absent or stale: check digests).
 std::string synced_list_path(const std::string &data_dir);
-//! Removes data_dir's state durably (before the data directory is changed behind its back).
+//! Removes data_dir's state (and its extents file) durably (before the data directory is changed behind its back).
 void forget_state(const std::string &data_dir);
 
 //! Collects fingerprints and writes them atomically.
