@@ -133,28 +133,30 @@ BlockStore::~BlockStore() = default;
 
 void BlockStore::load() {
     packs_.clear();
-    for (const auto &name : list_dir(packs_dir_)) {
-        if (!ends_with(name, ".idx")) continue;
-        auto pack = std::make_unique<Pack>();
-        pack->name = name.substr(0, name.size() - 4);
-        std::string index_path = packs_dir_ + "/" + name;
-        Fd index = open_checked(index_path, O_RDONLY | O_NOFOLLOW);
-        struct stat st {};
-        if (::fstat(index.get(), &st) != 0) throw_errno("cannot examine " + index_path);
-        if (std::size_t(st.st_size) < header_size) throw damaged_index(index_path, "too short");
-        pack->map_size = std::size_t(st.st_size);
-        pack->map = ::mmap(nullptr, pack->map_size, PROT_READ, MAP_SHARED, index.get(), 0);
-        if (pack->map == MAP_FAILED) {
-            pack->map = nullptr;
-            throw_errno("cannot map " + index_path);
-        }
-        if (std::memcmp(pack->map, index_magic, sizeof index_magic) != 0) throw damaged_index(index_path, "wrong signature");
-        const auto *raw = static_cast<const unsigned char *>(pack->map);
-        for (int i = 0; i < 8; ++i) pack->count |= std::uint64_t(raw[8 + i]) << (8 * i);
-        if (header_size + pack->count * entry_size != pack->map_size) throw damaged_index(index_path, "its size does not match its entry count");
-        pack->data = open_checked(packs_dir_ + "/" + pack->name + ".pack", O_RDONLY | O_NOFOLLOW);
-        packs_.push_back(std::move(pack));
+    for (const auto &name : list_dir(packs_dir_))
+        if (ends_with(name, ".idx")) open_pack(name.substr(0, name.size() - 4));
+}
+
+void BlockStore::open_pack(const std::string &name) {
+    auto pack = std::make_unique<Pack>();
+    pack->name = name;
+    std::string index_path = packs_dir_ + "/" + name + ".idx";
+    Fd index = open_checked(index_path, O_RDONLY | O_NOFOLLOW);
+    struct stat st {};
+    if (::fstat(index.get(), &st) != 0) throw_errno("cannot examine " + index_path);
+    if (std::size_t(st.st_size) < header_size) throw damaged_index(index_path, "too short");
+    pack->map_size = std::size_t(st.st_size);
+    pack->map = ::mmap(nullptr, pack->map_size, PROT_READ, MAP_SHARED, index.get(), 0);
+    if (pack->map == MAP_FAILED) {
+        pack->map = nullptr;
+        throw_errno("cannot map " + index_path);
     }
+    if (std::memcmp(pack->map, index_magic, sizeof index_magic) != 0) throw damaged_index(index_path, "wrong signature");
+    const auto *raw = static_cast<const unsigned char *>(pack->map);
+    for (int i = 0; i < 8; ++i) pack->count |= std::uint64_t(raw[8 + i]) << (8 * i);
+    if (header_size + pack->count * entry_size != pack->map_size) throw damaged_index(index_path, "its size does not match its entry count");
+    pack->data = open_checked(packs_dir_ + "/" + pack->name + ".pack", O_RDONLY | O_NOFOLLOW);
+    packs_.push_back(std::move(pack));
 }
 
 std::optional<BlockLocation> BlockStore::find(const BlockId &id) const {
@@ -287,6 +289,11 @@ bool PackWriter::put(const BlockId &id, const void *data, std::uint32_t length) 
 bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t length, int from, std::uint64_t from_offset,
                           const std::string &from_what) {
     if (added_.count(id) || (skip_stored_ && store_.find(id))) return false;
+    if (added_.size() >= max_pack_blocks) { // a bounded pack (and memory): publish it, go on in a new one
+        bytes_ += seal();
+        name_ = random_name();
+        out_ = std::make_unique<RecordWriter>(store_.packs_dir_ + "/" + name_ + ".pack");
+    }
     bool aligned = clonable(0, 0, length, granule_);
     if (aligned && out_->offset() % granule_ != 0) {
         flush_clones(); // bytes go after the deferred clones
@@ -311,11 +318,16 @@ bool PackWriter::put_from(const BlockId &id, const void *data, std::uint32_t len
 void PackWriter::flush_clones() { clones_.flush(); }
 
 std::uint64_t PackWriter::commit() {
+    bytes_ += seal();
+    committed_ = true;
+    return bytes_;
+}
+
+std::uint64_t PackWriter::seal() {
     flush_clones();
     std::string base = store_.packs_dir_ + "/" + name_;
     std::uint64_t bytes = out_->offset();
     out_->finish(!added_.empty());
-    committed_ = true;
     if (added_.empty()) {
         if (::unlink((base + ".pack").c_str()) != 0) throw_errno("cannot remove " + base + ".pack");
         return 0;
@@ -327,6 +339,7 @@ std::uint64_t PackWriter::commit() {
     write_pack_index(base + ".idx.tmp", std::move(entries)); // the pack's bytes and its index are on disk before the index is named
     if (::rename((base + ".idx.tmp").c_str(), (base + ".idx").c_str()) != 0) throw_errno("cannot publish " + base + ".idx");
     fsync_path(store_.packs_dir_);
+    store_.open_pack(name_); // its blocks are found from now on
     return bytes;
 }
 

@@ -71,6 +71,8 @@ public:
 private:
     struct Pack;
     void load();
+    //! Opens the published pack name (its index mapped) and adds it to packs_.
+    void open_pack(const std::string &name);
     std::string root_, packs_dir_;
     Fd lock_;
     std::vector<std::unique_ptr<Pack>> packs_;
@@ -99,6 +101,8 @@ public:
     bool clones() const { return granule_ > 0; }
     //! Makes the pack and its index durable (fsync: only what this writer wrote), then publishes the index; returns bytes added.
     std::uint64_t commit();
+    //! Blocks per pack: a writer that reaches it publishes the pack and goes on in a new one, so its memory stays bounded.
+    static constexpr std::size_t max_pack_blocks = 65536;
 
 private:
     BlockStore &store_;
@@ -109,6 +113,9 @@ private:
     std::uint32_t granule_;
     CloneRun clones_;
     bool committed_ = false;
+    std::uint64_t bytes_ = 0; //!< bytes of the packs published so far
+    //! Publishes the current pack (durable, then its index named) and returns its bytes; an empty one is removed.
+    std::uint64_t seal();
 };
 
 } // namespace dspace::blocks

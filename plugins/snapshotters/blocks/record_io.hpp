@@ -43,6 +43,7 @@ private:
     Fd fd_;
     std::vector<unsigned char> buffer_;
     std::uint64_t flushed_ = 0;
+    std::uint64_t written_back_ = 0; //!< bytes handed to the disk's writeback (sync_file_range) so far
 };
 
 //! Reads records from a file through a 1 MiB buffer; can seek.

@@ -136,3 +136,34 @@ TEST_CASE("blocks: the store keeps each block once and finds it after commit") {
     CHECK(writer->commit() == 0);
     CHECK_THROWS_AS(store.read_verified(sha256("other", 5), 5, out), BlockError);
 }
+
+TEST_CASE("blocks: a writer that reaches its pack's block limit publishes it and goes on in a new pack") {
+    TempDir dir;
+    std::string root = (dir.path() / "blocks").string();
+    const std::size_t count = PackWriter::max_pack_blocks + 10;
+    auto block_of = [](std::size_t i) { return "block " + std::to_string(i); };
+    std::uint64_t bytes = 0;
+    {
+        BlockStore store(root, BlockStore::Access::shared);
+        auto writer = store.writer();
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string block = block_of(i);
+            bytes += block.size();
+            REQUIRE(writer->put(sha256(block.data(), block.size()), block.data(), std::uint32_t(block.size())));
+        }
+        std::string first = block_of(0); // in the published pack: found, not added twice
+        CHECK_FALSE(writer->put(sha256(first.data(), first.size()), first.data(), std::uint32_t(first.size())));
+        CHECK(writer->commit() == bytes);
+    }
+    std::size_t indexes = 0;
+    for (const auto &entry : std::filesystem::directory_iterator(dir.path() / "blocks" / "packs"))
+        indexes += entry.path().extension() == ".idx";
+    CHECK(indexes == 2);
+    BlockStore store(root, BlockStore::Access::shared);
+    std::vector<unsigned char> out;
+    for (std::size_t i : {std::size_t(0), PackWriter::max_pack_blocks - 1, PackWriter::max_pack_blocks, count - 1}) {
+        std::string block = block_of(i);
+        store.read_verified(sha256(block.data(), block.size()), std::uint32_t(block.size()), out);
+        CHECK(std::string(out.begin(), out.end()) == block);
+    }
+}
