@@ -344,3 +344,34 @@ TEST_CASE("migrate: a migration killed half way is reported by the next command,
     CHECK(dspace_test::query(home, "db", "select count(*) from information_schema.tables where table_name = 'slow'") == "0");
     CHECK(home.run({"status", "db"}).err.find("interrupted") == std::string::npos); // the rollback settled it
 }
+
+TEST_CASE("migrate --try killed half way leaves no copy: the next command removes it and its server", "[integration][migrate][kill]") {
+    TestHome home;
+    home.ok({"create", "db", "--flavour", "postgres"});
+    dspace_test::TempDir project("dspace-flyway-try-kill-");
+    write(project.path(), "V1__slow.sql", "create table slow(id int);\nselect pg_sleep(20);\n");
+    dspace::sdk::Command command;
+    command.argv = {DSPACE_TEST_BINARY, "migrate", "db", "--tool", "flyway", "--folder", project.path().string(), "--try"};
+    pid_t pid = dspace::spawn_detached(command, (project.path() / "try.log").string());
+    auto copy_running = [&] { // the copy exists and its server runs (the migration's pg_sleep then holds it)
+        for (const auto &entry : stdfs::directory_iterator(home.path() / "spaces")) {
+            std::string name = entry.path().filename().string();
+            if (name.rfind("try-", 0) == 0 && stdfs::exists(entry.path() / "space.json") && dspace_test::status_field(home, name, "status") == "running")
+                return true;
+        }
+        return false;
+    };
+    for (int i = 0; i < 600 && !copy_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(copy_running());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    ::kill(pid, SIGKILL);
+    dspace::wait_for_exit(pid, std::chrono::seconds(10));
+
+    std::string listed = home.ok({"list"});
+    CHECK(listed.find("try-") == std::string::npos);
+    for (const auto &entry : stdfs::directory_iterator(home.path() / "spaces")) {
+        INFO("left in spaces/: " << entry.path());
+        CHECK(entry.path().filename().string().rfind("try-", 0) != 0);
+    }
+    CHECK(dspace_test::query(home, "db", "select count(*) from information_schema.tables where table_name = 'slow'") == "0");
+}

@@ -73,7 +73,7 @@ TryOutcome MigrationService::try_run(const MigrateOptions &options) {
         throw_if_failed(plan->validate(host_, request));
     }
     std::string copy = try_copy_name();
-    SpaceState state = snapshots_.copy_space(r.space, copy, "");
+    SpaceState state = snapshots_.copy_space(r.space, copy, "", true); // a killed try leaves no copy behind
     TryOutcome outcome;
     outcome.tool = r.tool;
     try {

@@ -31,9 +31,10 @@ SpaceState SnapshotService::create_from_snapshot(const CreateOptions &options, c
     return created;
 }
 
-SpaceState SnapshotService::copy_space(const std::string &source, const std::string &new_name, const std::string &snap) {
+SpaceState SnapshotService::copy_space(const std::string &source, const std::string &new_name, const std::string &snap, bool temporary) {
     CreateOptions options;
     options.name = new_name;
+    options.temporary = temporary;
     if (!snap.empty()) return create_from_snapshot(options, source, snap);
     validate_name(new_name, "space");
     recover_snapshot_leftovers(source);

@@ -57,8 +57,9 @@ public:
     //! credentials and runs afterwards if it ran before. Open connections are dropped.
     void rollback(const std::string &space, const std::string &snap);
     //! Creates new_name as an independent copy of source: of its current data (after a clean stop,
-    //! restarted afterwards), or of its snapshot snap when not empty.
-    SpaceState copy_space(const std::string &source, const std::string &new_name, const std::string &snap);
+    //! restarted afterwards), or of its snapshot snap when not empty. temporary: the copy belongs to this process,
+    //! and the next command removes it once the process has died (CreateOptions::temporary).
+    SpaceState copy_space(const std::string &source, const std::string &new_name, const std::string &snap, bool temporary = false);
     //! Creates a space from snapshot snap of space (the `create --from-snapshot SPACE/SNAP` option).
     SpaceState create_from_snapshot(const CreateOptions &options, const std::string &space, const std::string &snap);
     //! Copies snapshot snap of space to new_snap of to_space (space when empty).
