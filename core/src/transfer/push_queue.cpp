@@ -1,4 +1,5 @@
 // Background pushes: their records, their detached workers, and what a worker does.
+#include "json_record.hpp"
 #include "remote_layout.hpp"
 
 #include <dspace/core/error.hpp>
@@ -56,18 +57,9 @@ std::string record_json(const PushRecord &r) {
 }
 
 PushRecord record_of(const std::string &json, const std::string &origin) {
-    rapidjson::Document doc;
-    doc.Parse(json.c_str());
-    auto bad = [&] { return Error("the background push record " + origin + " is damaged", "remove it; push the snapshot again"); };
-    if (doc.HasParseError() || !doc.IsObject()) throw bad();
-    auto text = [&](const char *key) -> std::string {
-        if (!doc.HasMember(key) || !doc[key].IsString()) throw bad();
-        return doc[key].GetString();
-    };
-    auto number = [&](const char *key) -> std::uint64_t {
-        if (!doc.HasMember(key) || !doc[key].IsUint64()) throw bad();
-        return doc[key].GetUint64();
-    };
+    transfer::JsonRecord doc(json, [&] { return Error("the background push record " + origin + " is damaged", "remove it; push the snapshot again"); });
+    auto text = [&](const char *key) { return doc.text(key); };
+    auto number = [&](const char *key) { return doc.unsigned_number(key); };
     PushRecord r;
     r.id = text("id");
     r.space = text("space");

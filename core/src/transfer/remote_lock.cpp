@@ -1,4 +1,5 @@
 #include "remote_lock.hpp"
+#include "json_record.hpp"
 #include "remote_layout.hpp"
 
 #include <openssl/rand.h>
@@ -54,19 +55,9 @@ std::string encode_lock(const LockRecord &lock) {
 }
 
 LockRecord decode_lock(std::string_view bytes, const std::string &origin) {
-    rapidjson::Document doc;
-    doc.Parse(bytes.data(), bytes.size());
-    auto bad = [&] { return Error("the remote lock " + origin + " is damaged", "remove it if no push or gc is running there"); };
-    if (doc.HasParseError() || !doc.IsObject()) throw bad();
-    auto text = [&](const char *key) -> std::string {
-        if (!doc.HasMember(key) || !doc[key].IsString()) throw bad();
-        return doc[key].GetString();
-    };
-    auto number = [&](const char *key) -> std::int64_t {
-        if (!doc.HasMember(key) || !doc[key].IsInt64()) throw bad();
-        return doc[key].GetInt64();
-    };
-    return {text("kind"), text("host"), long(number("pid")), number("created"), number("refreshed")};
+    JsonRecord record(bytes, [&] { return Error("the remote lock " + origin + " is damaged", "remove it if no push or gc is running there"); });
+    return {record.text("kind"), record.text("host"), long(record.signed_number("pid")), record.signed_number("created"),
+            record.signed_number("refreshed")};
 }
 
 std::string lock_key(const std::string &id) { return std::string(lock_prefix) + id + std::string(lock_suffix); }
