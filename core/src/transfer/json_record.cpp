@@ -19,6 +19,8 @@ std::string JsonRecord::text(const char *key) const {
     return value.GetString();
 }
 
+std::string JsonRecord::optional_text(const char *key) const { return doc_.HasMember(key) ? text(key) : std::string(); }
+
 std::int64_t JsonRecord::signed_number(const char *key) const {
     const auto &value = field(key);
     if (!value.IsInt64()) throw damaged_();

@@ -20,6 +20,8 @@ public:
     JsonRecord(std::string_view bytes, std::function<Error()> damaged);
     //! The string field key.
     std::string text(const char *key) const;
+    //! The string field key, or "" when the record has none (a field later versions added).
+    std::string optional_text(const char *key) const;
     //! The signed integer field key.
     std::int64_t signed_number(const char *key) const;
     //! The unsigned integer field key.

@@ -1,6 +1,7 @@
 #include "remote_lock.hpp"
 #include "json_record.hpp"
 #include "remote_layout.hpp"
+#include "../space/internal.hpp"
 
 #include <openssl/rand.h>
 #include <rapidjson/document.h>
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 #include <unistd.h>
 
 namespace dspace::transfer {
@@ -25,6 +27,14 @@ std::string host_name() {
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "an unnamed host";
     return name;
+}
+
+//! This boot's id (the kernel's random boot_id), or "" when unreadable.
+std::string boot_id() {
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    return id;
 }
 
 //! 12 s, 5 min, 3 h: an age for messages.
@@ -50,14 +60,22 @@ std::string encode_lock(const LockRecord &lock) {
     w.Int64(lock.created);
     w.Key("refreshed");
     w.Int64(lock.refreshed);
+    w.Key("boot");
+    w.String(lock.boot.c_str(), rapidjson::SizeType(lock.boot.size()));
+    w.Key("process");
+    w.String(lock.process.c_str(), rapidjson::SizeType(lock.process.size()));
     w.EndObject();
     return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 
 LockRecord decode_lock(std::string_view bytes, const std::string &origin) {
     JsonRecord record(bytes, [&] { return Error("the remote lock " + origin + " is damaged", "remove it if no push or gc is running there"); });
-    return {record.text("kind"), record.text("host"), long(record.signed_number("pid")), record.signed_number("created"),
-            record.signed_number("refreshed")};
+    return {record.text("kind"),        record.text("host"), long(record.signed_number("pid")), record.signed_number("created"),
+            record.signed_number("refreshed"), record.optional_text("boot"), record.optional_text("process")};
+}
+
+bool lock_holder_gone(const LockRecord &lock) {
+    return !lock.boot.empty() && lock.host == host_name() && lock.boot == boot_id() && token_process_gone(lock.process);
 }
 
 std::string lock_key(const std::string &id) { return std::string(lock_prefix) + id + std::string(lock_suffix); }
@@ -88,7 +106,7 @@ RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string
     BlockId random{};
     if (RAND_bytes(random.data(), int(lock_id_digits / 2)) != 1) throw Error("cannot draw a random lock id (OpenSSL)");
     key_ = lock_key(to_hex(random).substr(0, lock_id_digits));
-    record_ = {kind, host_name(), long(::getpid()), now(), 0};
+    record_ = {kind, host_name(), long(::getpid()), now(), 0, boot_id(), process_token()};
     write();
     try {
         auto objects = storage_.list(std::string(lock_prefix));
@@ -97,7 +115,7 @@ RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string
             if (object.key == key_ && object.modified_unix != 0) remote_now = object.modified_unix;
         for (const auto &object : objects) {
             if (object.key == key_ || !is_lock_key(object.key)) continue;
-            SeenLock seen{object.key, {"unknown", "an unknown host", 0, 0, 0}, 0, object.size_bytes};
+            SeenLock seen{object.key, {"unknown", "an unknown host", 0, 0, 0, "", ""}, 0, object.size_bytes};
             try {
                 seen.record = decode_lock(storage_.get_bytes(object.key), storage_.url() + "/" + object.key);
             } catch (const Error &) {
@@ -105,15 +123,15 @@ RemoteLock::RemoteLock(Storage &storage, const Remote &remote, const std::string
             }
             std::int64_t written = object.modified_unix != 0 ? object.modified_unix : seen.record.refreshed;
             seen.age_seconds = written == 0 ? 0 : std::max<std::int64_t>(0, remote_now - written);
-            if (!lock_is_fresh(written, remote_now)) {
+            if (!lock_is_fresh(written, remote_now) || lock_holder_gone(seen.record)) {
                 stale_.push_back(seen);
             } else if (lock_excludes(kind, seen.record.kind)) {
                 if (kind == "push")
                     throw Error("remote '" + remote_.name + "' is being cleaned up by " + describe_lock(seen) + ", so nothing was pushed",
-                                "push again once that gc has finished (a lock a killed command left goes stale " +
+                                "push again once that gc has finished (a lock a command killed on another machine left goes stale " +
                                     age_text(lock_stale_after.count()) + " after its last refresh)");
                 throw Error("remote '" + remote_.name + "' is in use by " + describe_lock(seen) + ", so nothing was removed",
-                            "run `dspace remote gc " + remote_.name + "` again once it has finished; a lock a killed command left goes stale " +
+                            "run `dspace remote gc " + remote_.name + "` again once it has finished; a lock a command killed on another machine left goes stale " +
                                 age_text(lock_stale_after.count()) + " after its last refresh, and gc then removes it");
             }
         }

@@ -29,6 +29,8 @@ struct LockRecord {
     long pid = 0;                //!< the command's process id there
     std::int64_t created = 0;    //!< when it was taken, seconds since the epoch (that machine's clock)
     std::int64_t refreshed = 0;  //!< when it was last written
+    std::string boot;            //!< the machine's boot id when it was taken ("": not recorded)
+    std::string process;         //!< "<pid>-<start time>" of the command (process_token; "": not recorded)
 };
 
 //! A lock object's bytes (JSON).
@@ -41,6 +43,9 @@ std::string lock_key(const std::string &id);
 bool is_lock_key(const std::string &key);
 //! True when a lock last written at last_written (seconds; 0: unknown, so fresh) is, at now, fresher than stale_after.
 bool lock_is_fresh(std::int64_t last_written, std::int64_t now, std::chrono::seconds stale_after = lock_stale_after);
+//! True when lock was taken on this machine, in this boot, by a process that has died since (a killed command):
+//! such a lock is stale at once, however fresh.
+bool lock_holder_gone(const LockRecord &lock);
 //! True when a lock of kind theirs keeps a command taking one of kind mine from running: gc runs alone; pushes
 //! run together, never beside a lock of another kind.
 bool lock_excludes(const std::string &mine, const std::string &theirs);
@@ -60,7 +65,8 @@ std::string describe_lock(const SeenLock &lock);
 class RemoteLock {
 public:
     //! Writes a lock of kind at storage (remote names it in messages), then lists the other locks; throws Error,
-    //! its own lock removed, when a fresh one excludes it (lock_excludes). Stale locks are ignored (see stale()).
+    //! its own lock removed, when a fresh one excludes it (lock_excludes). Stale locks (not refreshed for
+    //! lock_stale_after, or lock_holder_gone) are ignored (see stale()).
     //! refresh_every: how often refresh_if_due writes it again.
     RemoteLock(Storage &storage, const Remote &remote, const std::string &kind, std::chrono::seconds refresh_every = lock_refresh_every);
     //! Removes the lock (a failure is logged: the lock then goes stale).

@@ -18,8 +18,10 @@ using dspace_test::TempDir;
 namespace stdfs = std::filesystem;
 
 TEST_CASE("remote lock objects: JSON that reads back, keys of 32 hex digits", "[push][gc]") {
-    LockRecord lock{"push", "build-7", 4242, 1700000000, 1700000060};
+    LockRecord lock{"push", "build-7", 4242, 1700000000, 1700000060, "a-boot-id", "4242-99"};
     LockRecord back = decode_lock(encode_lock(lock), "test");
+    CHECK(back.boot == "a-boot-id");
+    CHECK(back.process == "4242-99");
     CHECK(back.kind == "push");
     CHECK(back.host == "build-7");
     CHECK(back.pid == 4242);
@@ -123,4 +125,37 @@ TEST_CASE("RemoteLock refreshes: a refreshed lock is fresh again, a lock gone me
     storage->remove(key); // a gc took it for stale
     CHECK_THROWS_WITH(push.refresh_if_due(), Contains("is gone") && Contains("took it for stale"));
     CHECK(storage->list("locks/").empty()); // not written again
+}
+
+TEST_CASE("a lock whose command died on this machine is stale at once; other machines' locks are judged by age", "[push][gc]") {
+    TempDir root("dspace-locks-");
+    auto storage = dspace::open_storage("file://" + root.path().string());
+    dspace::Remote remote{"team", storage->url()};
+    std::string own_key;
+    LockRecord own;
+    {
+        RemoteLock push(*storage, remote, "push");
+        own_key = storage->list("locks/").at(0).key;
+        own = decode_lock(storage->get_bytes(own_key), own_key);
+        CHECK_FALSE(lock_holder_gone(own)); // this very process
+    }
+    LockRecord dead = own;
+    dead.kind = "gc";
+    dead.process = "999999999-1"; // no such process: a killed gc of this machine
+    CHECK(lock_holder_gone(dead));
+    LockRecord elsewhere = dead;
+    elsewhere.host = "another-machine";
+    CHECK_FALSE(lock_holder_gone(elsewhere));
+    LockRecord other_boot = dead;
+    other_boot.boot = "an-earlier-boot";
+    CHECK_FALSE(lock_holder_gone(other_boot));
+
+    storage->put_bytes(own_key, encode_lock(dead)); // fresh by its age, but its gc was killed
+    {
+        RemoteLock push(*storage, remote, "push");
+        REQUIRE(push.stale().size() == 1);
+        CHECK(push.stale()[0].key == own_key);
+    }
+    storage->put_bytes(own_key, encode_lock(elsewhere)); // a gc running on another machine
+    CHECK_THROWS_WITH(RemoteLock(*storage, remote, "push"), Contains("being cleaned up"));
 }
