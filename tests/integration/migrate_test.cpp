@@ -133,6 +133,16 @@ void run_program(const std::vector<std::string> &argv, const stdfs::path &cwd) {
     REQUIRE(ran.value().succeeded());
 }
 
+//! Starts `dspace migrate db` (plus options) in the background on a flyway project in dir whose one migration
+//! creates table slow and then sleeps 20 s; returns its pid.
+pid_t start_slow_migration(const stdfs::path &dir, const std::vector<std::string> &options) {
+    write(dir, "V1__slow.sql", "create table slow(id int);\nselect pg_sleep(20);\n");
+    dspace::sdk::Command command;
+    command.argv = {DSPACE_TEST_BINARY, "migrate", "db", "--tool", "flyway", "--folder", dir.string()};
+    command.argv.insert(command.argv.end(), options.begin(), options.end());
+    return dspace::spawn_detached(command, (dir / "migrate.log").string());
+}
+
 } // namespace
 
 TEST_CASE("migrate: flyway's built-in engine applies, targets, rolls back, refuses edits, tries, on both engines", "[integration][migrate]") {
@@ -324,10 +334,7 @@ TEST_CASE("migrate: a migration killed half way is reported by the next command,
     TestHome home;
     home.ok({"create", "db", "--flavour", "postgres"});
     dspace_test::TempDir project("dspace-flyway-kill-");
-    write(project.path(), "V1__slow.sql", "create table slow(id int);\nselect pg_sleep(20);\n");
-    dspace::sdk::Command command;
-    command.argv = {DSPACE_TEST_BINARY, "migrate", "db", "--tool", "flyway", "--folder", project.path().string()};
-    pid_t pid = dspace::spawn_detached(command, (project.path() / "migrate.log").string());
+    pid_t pid = start_slow_migration(project.path(), {});
     stdfs::path intent = home.path() / "spaces" / "db" / "migrate-intent.json";
     for (int i = 0; i < 600 && !stdfs::exists(intent); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(stdfs::exists(intent));
@@ -349,10 +356,7 @@ TEST_CASE("migrate --try killed half way leaves no copy: the next command remove
     TestHome home;
     home.ok({"create", "db", "--flavour", "postgres"});
     dspace_test::TempDir project("dspace-flyway-try-kill-");
-    write(project.path(), "V1__slow.sql", "create table slow(id int);\nselect pg_sleep(20);\n");
-    dspace::sdk::Command command;
-    command.argv = {DSPACE_TEST_BINARY, "migrate", "db", "--tool", "flyway", "--folder", project.path().string(), "--try"};
-    pid_t pid = dspace::spawn_detached(command, (project.path() / "try.log").string());
+    pid_t pid = start_slow_migration(project.path(), {"--try"});
     auto copy_running = [&] { // the copy exists and its server runs (the migration's pg_sleep then holds it)
         for (const auto &entry : stdfs::directory_iterator(home.path() / "spaces")) {
             std::string name = entry.path().filename().string();
