@@ -1,5 +1,6 @@
 // The block store: pack files, their indexes, lookups, and garbage collection.
 #include "pack_store.hpp"
+#include "id_search.hpp"
 
 #include "record_io.hpp"
 
@@ -107,15 +108,9 @@ struct BlockStore::Pack {
     }
     const unsigned char *entry(std::uint64_t i) const { return static_cast<const unsigned char *>(map) + header_size + i * entry_size; }
     std::optional<IndexEntry> find(const BlockId &id) const {
-        std::uint64_t low = 0, high = count;
-        while (low < high) {
-            std::uint64_t mid = (low + high) / 2;
-            int order = std::memcmp(entry(mid), id.data(), 32);
-            if (order == 0) return decode_entry(entry(mid));
-            if (order < 0) low = mid + 1;
-            else high = mid;
-        }
-        return std::nullopt;
+        auto index = search_sorted_ids(entry(0), count, entry_size, id);
+        if (!index) return std::nullopt;
+        return decode_entry(entry(*index));
     }
 };
 
@@ -160,8 +155,14 @@ void BlockStore::open_pack(const std::string &name) {
 }
 
 std::optional<BlockLocation> BlockStore::find(const BlockId &id) const {
-    for (std::size_t i = 0; i < packs_.size(); ++i)
-        if (auto entry = packs_[i]->find(id)) return BlockLocation{i, entry->offset, entry->length};
+    std::size_t last = last_found_ < packs_.size() ? last_found_ : 0;
+    for (std::size_t n = 0; n < packs_.size(); ++n) {
+        std::size_t i = n == 0 ? last : n <= last ? n - 1 : n; // the pack that held the last one first
+        if (auto entry = packs_[i]->find(id)) {
+            last_found_ = i;
+            return BlockLocation{i, entry->offset, entry->length};
+        }
+    }
     return std::nullopt;
 }
 

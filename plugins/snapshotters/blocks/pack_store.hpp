@@ -76,6 +76,7 @@ private:
     std::string root_, packs_dir_;
     Fd lock_;
     std::vector<std::unique_ptr<Pack>> packs_;
+    mutable std::size_t last_found_ = 0; //!< the pack find() last found a block in: blocks looked up together mostly share one
     friend class PackWriter;
 };
 
