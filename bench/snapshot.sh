@@ -61,11 +61,13 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 bytes() { du -sb "$@" | tail -1 | cut -f1; }          # of the last argument (hard links to earlier ones not counted)
 total_bytes() { du -sbc "$@" | tail -1 | cut -f1; }   # of all arguments together
 mib() { awk '{printf "%.0f", $1 / 1048576}'; }
-# timed NAME CMD...: runs CMD, appends its seconds to $WORK/t.NAME.
-timed() { local name=$1 t0; shift; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc >>"$WORK/t.$name"; }
+# timed NAME CMD...: runs CMD, appends its seconds to $WORK/t.NAME. An untimed sync first: no command pays for
+# writing out what the one before it left in the page cache.
+timed() { local name=$1 t0; shift; sync; t0=$(now); "$@" >/dev/null; echo "$(now) - $t0" | bc >>"$WORK/t.$name"; }
 # dspace_timed NAME ARGS...: like timed for dspace, also records its peak RSS (KiB) in $WORK/rss.NAME.
 dspace_timed() {
     local name=$1; shift
+    sync
     /usr/bin/time -f "%e %M" -o "$WORK/time.out" "$DSPACE" "$@" >/dev/null
     cut -d' ' -f1 "$WORK/time.out" >>"$WORK/t.$name"
     cut -d' ' -f2 "$WORK/time.out" >>"$WORK/rss.$name"
@@ -133,17 +135,15 @@ done
 # dspace's snapshot fsyncs what it wrote; a bare `sync` would also flush other programs' dirty data).
 copy_synced() { cp -a "$1" "$2"; find "$2" -print0 | xargs -0 sync --; }
 # first_snapshot_run: the base data adopted into a new $DSPACE_HOME, so into an empty block store, and the space
-# stopped (neither timed); then timed, each after a sync: dspace's first snapshot, cp -a, cp -a + fsync.
+# stopped (neither timed); then timed: dspace's first snapshot, cp -a, cp -a + fsync.
 first_snapshot_run() {
     mkdir -m 0711 "$FIRST_HOME"
     DSPACE_HOME=$FIRST_HOME "$DSPACE" create f --from "$MANUAL/base" --format pgdata >/dev/null
     DSPACE_HOME=$FIRST_HOME "$DSPACE" stop f >/dev/null
     FIRST_DATA="$FIRST_HOME/spaces/f/data"
-    sync
     DSPACE_HOME=$FIRST_HOME dspace_timed first snapshot f first
-    sync
     timed cpa cp -a "$FIRST_DATA" "$WORK/copy"
-    rm -rf "$WORK/copy"; sync
+    rm -rf "$WORK/copy"
     timed cpasync copy_synced "$FIRST_DATA" "$WORK/copy"
     rm -rf "$WORK/copy"
     DSPACE_HOME=$FIRST_HOME "$DSPACE" rm --all --force >/dev/null
