@@ -234,6 +234,21 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
     return digest;
 }
 
+//! The blocks of the live file (as scanned) when the last sync recorded it and it is unchanged since (same size,
+//! mtime, inode and ctime) and the store still holds them all (a removed snapshot's blocks may have been
+//! collected); else null. After a rollback, this spares reading files the parent snapshot does not describe.
+const std::vector<BlockRecord> *synced_records(const std::optional<std::map<std::string, Fingerprint>> &known, SyncedList &synced,
+                                               const LiveEntry &live, const BlockStore &store) {
+    if (!known) return nullptr;
+    auto it = known->find(live.path);
+    if (it == known->end() || !unchanged(it->second, live.st)) return nullptr;
+    const std::vector<BlockRecord> *records = synced.records(live.path, it->second.digest, std::uint64_t(live.st.st_size));
+    if (!records) return nullptr;
+    for (const auto &record : *records)
+        if (!record.hole && !store.find(record.id)) return nullptr;
+    return records;
+}
+
 } // namespace
 
 void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
@@ -253,6 +268,8 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
                 trusted_before = parent->header().created_ns - racy_margin_ns;
         }
     }
+    auto known = load_state(job.data_dir);          // what the last sync (snapshot or rollback) recorded, read
+    SyncedList synced(job.data_dir, job.page_size); // before this snapshot's state replaces it
     ListHeader header{job.page_size, now_ns(), boot_id()};
     BlockListWriter list(list_path(job.payload_dir), header);
     StateWriter state(job.data_dir);
@@ -289,14 +306,21 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         QuickHash digest;
         struct stat st = live.st;
         std::int64_t observed_ns = scanned_ns;
-        if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
-            previous.mode == entry.mode) {
+        // Copies the blocks of a list that the live file is known to equal, without reading the file.
+        auto reuse = [&](std::uint64_t count, auto next_block) {
             list.begin(entry);
-            for (std::uint64_t i = 0; i < previous.block_count; ++i) list.block(parent->block());
+            for (std::uint64_t i = 0; i < count; ++i) list.block(next_block(i));
             digest = list.end();
             if (tracking) tracking->keep(entry.path, full, digest);
             done += entry.size;
             progress.advance(done);
+        };
+        const std::vector<BlockRecord> *unchanged_since_sync = nullptr;
+        if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
+            previous.mode == entry.mode) {
+            reuse(previous.block_count, [&](std::uint64_t) { return parent->block(); });
+        } else if ((unchanged_since_sync = synced_records(known, synced, live, store))) {
+            reuse(unchanged_since_sync->size(), [&](std::uint64_t i) { return (*unchanged_since_sync)[std::size_t(i)]; });
         } else {
             observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,

@@ -384,3 +384,42 @@ TEST_CASE("blocks snapshotter: a file unchanged since the last snapshot is rolle
         CHECK(describe(blocks.data) == expected);
     }
 }
+
+TEST_CASE("blocks snapshotter: a snapshot after a rollback to an older snapshot takes unchanged files from the rolled-back lists, without reading them") {
+    Blocks blocks;
+    std::mt19937 random(13);
+    std::string content(1 << 20, '\0');
+    for (auto &b : content) b = char(random());
+    stdfs::path big = blocks.data / "big";
+    write(big, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
+    backdate(big, 1000000000);
+    auto at_first = describe(blocks.data);
+    std::string first = blocks.snapshot();
+    content[5000] ^= 1; // the second snapshot's big differs from the first's: its list says nothing of big after the rollback
+    write(big, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
+    backdate(big, 1100000000);
+    std::string second = blocks.snapshot(first);
+    blocks.roll_back(first);
+    REQUIRE(describe(blocks.data) == at_first);
+    write(blocks.data / "small", "new", stdfs::perms::owner_read | stdfs::perms::owner_write);
+    auto at_third = describe(blocks.data);
+
+    SECTION("the rolled-back snapshot is still there: big is not read") {
+        ReadWatch watch(big);
+        std::string third = blocks.snapshot(second);
+        CHECK(watch.reads() == 0);
+        blocks.roll_back(second);
+        blocks.roll_back(third);
+        CHECK(describe(blocks.data) == at_third);
+    }
+    SECTION("the rolled-back snapshot was removed and its blocks collected: big is read again") {
+        REQUIRE(blocks.shared->collect_garbage(blocks.loaded.host, {second}).ok());
+        ReadWatch watch(big);
+        std::string third = blocks.snapshot(second);
+        CHECK(watch.reads() > 0);
+        CHECK(blocks.shared->verify_payload(blocks.loaded.host, third).ok());
+        blocks.roll_back(second);
+        blocks.roll_back(third);
+        CHECK(describe(blocks.data) == at_third);
+    }
+}
