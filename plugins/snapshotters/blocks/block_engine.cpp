@@ -105,7 +105,7 @@ public:
     const std::vector<BlockRecord> *records_of(const std::string &path, const QuickHash &digest) {
         try {
             while (have_ && entry_.path < path) have_ = reader_->next(entry_);
-            if (!have_ || entry_.path != path || entry_.type != 'F' || entry_.digest != digest) return nullptr;
+            if (!have_ || entry_.path != path || entry_.type != 'F' || entry_.digest != digest || entry_.block_count > max_records) return nullptr;
             records_.clear();
             size_ = entry_.size;
             for (std::uint64_t i = 0; i < entry_.block_count; ++i) records_.push_back(reader_->block());
@@ -120,6 +120,8 @@ public:
     std::uint64_t size() const { return size_; }
 
 private:
+    //! Larger files are read instead, so that the records held stay within about 15 MB.
+    static constexpr std::uint64_t max_records = 1 << 18;
     std::optional<BlockListReader> reader_;
     ListEntry entry_;
     bool have_ = false;
