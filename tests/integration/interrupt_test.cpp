@@ -32,15 +32,21 @@ dspace_test::RunResult signal_after(const TestHome &home, const std::vector<std:
     return result;
 }
 
-//! Signals `dspace args` ever earlier until one run is interrupted (not finished first); returns that run.
+//! Signals `dspace args` at delays narrowed down between "too early" and "too late" until one run is interrupted
+//! (dspace caught the signal and exited 1); returns that run. A run that finished first (exit 0), or that the
+//! signal killed outright (before dspace set up its handling, or after it finished its work), is undone with
+//! undo (which must tolerate nothing to undo) and tells which way to move.
 dspace_test::RunResult interrupt(const TestHome &home, const std::vector<std::string> &args, int signal,
-                                 const std::function<void()> &undo_success) {
-    for (int delay_ms = 300; delay_ms >= 5; delay_ms /= 2) {
+                                 const std::function<void()> &undo) {
+    int early = 0, late = 600; // milliseconds
+    for (int attempt = 0; attempt < 12; ++attempt) {
+        int delay_ms = (early + late) / 2;
         auto run = signal_after(home, args, signal, std::chrono::milliseconds(delay_ms));
-        if (run.exit_code != 0) return run;
-        undo_success(); // it finished before the signal: try earlier
+        if (run.exit_code > 0) return run;
+        undo();
+        (run.exit_code == 0 ? late : early) = delay_ms;
     }
-    FAIL("dspace " << args.front() << " always finished before the signal");
+    FAIL("dspace " << args.front() << " was never interrupted: it finished before the signal or the signal killed it outright");
     return {};
 }
 
@@ -55,14 +61,14 @@ TEST_CASE("SIGINT or SIGTERM during a snapshot or copy removes the partial outpu
             std::string state = create_with_items(home, sql, "s");
             if (before == "paused") home.ok({"pause", "s"});
 
-            auto snapshot = interrupt(home, {"snapshot", "s", "interrupted"}, SIGINT, [&] { home.ok({"snapshot", "rm", "s", "interrupted"}); });
+            auto snapshot = interrupt(home, {"snapshot", "s", "interrupted"}, SIGINT, [&] { (void)home.run({"snapshot", "rm", "s", "interrupted"}); });
             CHECK(snapshot.exit_code == 1);
             CHECK_THAT(snapshot.err, Contains("was interrupted") && Contains("partial output was removed") && Contains(before + " as before"));
             CHECK(status_field(home, "s", "status") == before);
             CHECK_THAT(home.ok({"snapshot", "ls", "s"}), !Contains("interrupted"));
             CHECK(home.run({"snapshot", "verify"}).succeeded()); // no staging directory left
 
-            auto copy = interrupt(home, {"copy", "s", "c"}, SIGTERM, [&] { home.ok({"rm", "c"}); });
+            auto copy = interrupt(home, {"copy", "s", "c"}, SIGTERM, [&] { (void)home.run({"rm", "c"}); });
             CHECK(copy.exit_code == 1);
             CHECK_THAT(copy.err, Contains("was interrupted") && Contains(before + " as before"));
             CHECK(status_field(home, "s", "status") == before);
