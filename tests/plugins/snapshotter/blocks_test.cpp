@@ -131,6 +131,21 @@ struct ReadWatch {
     }
 };
 
+//! Writes file (mode 0600) with content and an mtime old enough to be trusted; returns file.
+stdfs::path write_old(const stdfs::path &file, const std::string &content) {
+    write(file, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
+    backdate(file, 1000000000);
+    return file;
+}
+
+//! size bytes from a generator seeded with seed.
+std::string random_bytes(std::size_t size, unsigned seed) {
+    std::mt19937 random(seed);
+    std::string bytes(size, '\0');
+    for (auto &b : bytes) b = char(random());
+    return bytes;
+}
+
 int iterations() { return std::getenv("DSPACE_TEST_LONG") ? 60 : 12; }
 
 } // namespace
@@ -345,12 +360,8 @@ TEST_CASE("blocks snapshotter: snapshots share blocks; gc frees only blocks no l
 
 TEST_CASE("blocks snapshotter: a file unchanged since the last snapshot is rolled back from the block lists, without reading it") {
     Blocks blocks;
-    std::mt19937 random(11);
-    std::string content(1 << 20, '\0');
-    for (auto &b : content) b = char(random());
-    stdfs::path big = blocks.data / "big";
-    write(big, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
-    backdate(big, 1000000000);
+    std::string content = random_bytes(1 << 20, 11);
+    stdfs::path big = write_old(blocks.data / "big", content);
     auto expected = describe(blocks.data);
     std::string first = blocks.snapshot();
     int fd = ::open(big.c_str(), O_RDWR);
@@ -387,12 +398,8 @@ TEST_CASE("blocks snapshotter: a file unchanged since the last snapshot is rolle
 
 TEST_CASE("blocks snapshotter: a snapshot after a rollback to an older snapshot takes unchanged files from the rolled-back lists, without reading them") {
     Blocks blocks;
-    std::mt19937 random(13);
-    std::string content(1 << 20, '\0');
-    for (auto &b : content) b = char(random());
-    stdfs::path big = blocks.data / "big";
-    write(big, content, stdfs::perms::owner_read | stdfs::perms::owner_write);
-    backdate(big, 1000000000);
+    std::string content = random_bytes(1 << 20, 13);
+    stdfs::path big = write_old(blocks.data / "big", content);
     auto at_first = describe(blocks.data);
     std::string first = blocks.snapshot();
     content[5000] ^= 1; // the second snapshot's big differs from the first's: its list says nothing of big after the rollback
