@@ -3,12 +3,15 @@
 
 #include "block_list.hpp"
 #include "extent_state.hpp"
+#include "hash_worker.hpp"
 #include "pack_store.hpp"
 #include "reflink.hpp"
 #include "sync_state.hpp"
 #include "tree_scan.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cerrno>
 #include <fcntl.h>
 #include <optional>
@@ -177,11 +180,45 @@ struct ExtentTracking {
     }
 };
 
+//! A run of a file's blocks read in one piece, and their records once hashed.
+struct Chunk {
+    std::vector<unsigned char> bytes;
+    std::uint64_t first = 0; //!< the index of its first block
+    std::size_t size = 0;    //!< the bytes read
+    std::vector<std::optional<BlockRecord>> previous; //!< the parent's record of each block, where it has one
+    std::vector<BlockRecord> records;
+    std::atomic<std::size_t> next_to_hash{0}; //!< the next block a hashing thread takes
+};
+
+//! Hashes the chunk's blocks that no other thread has taken into its records, so that the worker and the caller
+//! can share one chunk: zero blocks are holes; where the parent's record has the same quick hash, its SHA-256
+//! is taken instead of computed.
+void hash_chunk(Chunk &chunk, std::uint64_t file_size, std::uint32_t page_size) {
+    for (std::size_t i; (i = chunk.next_to_hash.fetch_add(1)) < chunk.records.size();) {
+        std::uint32_t length = block_length(file_size, page_size, chunk.first + i);
+        const unsigned char *data = chunk.bytes.data() + i * page_size;
+        if (all_zero(data, length)) continue;
+        BlockRecord &record = chunk.records[i];
+        const std::optional<BlockRecord> &previous = chunk.previous[i];
+        record.hole = false;
+        record.quick = quick_hash(data, length);
+        record.id = previous && !previous->hole && previous->quick == record.quick ? previous->id : sha256(data, length);
+    }
+}
+
+//! What hash_file reads into, kept from file to file: two chunks, and the worker that hashes one while the other
+//! is read or its blocks stored (then the caller helps it). The worker is declared last, so it finishes its job
+//! before the chunks go.
+struct ChunkHashing {
+    std::array<Chunk, 2> chunks;
+    HashWorker worker;
+};
+
 //! Hashes one file block by block into the list, storing new blocks (cloned from the file where the pack can);
 //! parent's blocks (same path) spare SHA-256 of blocks whose quick hash is unchanged. With tracking (reflinks),
 //! blocks that have not moved since the last sync are not read, and the file's extents are recorded.
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
-                    std::uint64_t parent_blocks, std::uint32_t page_size, std::vector<unsigned char> &buffer, sdk::Progress &progress,
+                    std::uint64_t parent_blocks, std::uint32_t page_size, ChunkHashing &hashing, sdk::Progress &progress,
                     std::uint64_t &done, struct stat &st, ExtentTracking *tracking, const BlockStore &store) {
     Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW); // st: as when the reading begins
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
@@ -190,13 +227,33 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
     entry.mode = permission_bits(st);
     list.begin(entry);
     std::uint64_t count = blocks_of(entry.size, page_size);
-    buffer.resize(chunk_for(page_size));
     std::vector<std::optional<BlockRecord>> known;
     if (tracking) known = tracking->unmoved(entry.path, fd.get(), entry.size, page_size, store);
     auto is_known = [&](std::uint64_t index) { return index < known.size() && known[std::size_t(index)]; };
-    std::uint64_t chunk_blocks = buffer.size() / page_size;
+    std::uint64_t chunk_blocks = chunk_for(page_size) / page_size;
+    // Stores a hashed chunk's new blocks and lists its records, in file order.
+    auto store_chunk = [&](const Chunk &chunk) {
+        for (std::size_t i = 0; i < chunk.records.size(); ++i) {
+            const BlockRecord &record = chunk.records[i];
+            std::uint64_t index = chunk.first + i;
+            if (!record.hole)
+                pack.put_from(record.id, chunk.bytes.data() + i * page_size, block_length(entry.size, page_size, index), fd.get(),
+                              index * page_size);
+            list.block(record);
+        }
+        done += chunk.size;
+        progress.advance(done);
+    };
+    Chunk *in_worker = nullptr; // the chunk being hashed, whose blocks come next in the list
+    auto finish_hashing = [&]() -> Chunk * { // helps hash it, then waits for the worker's last block
+        if (!in_worker) return nullptr;
+        hash_chunk(*in_worker, entry.size, page_size);
+        hashing.worker.wait();
+        return std::exchange(in_worker, nullptr);
+    };
     for (std::uint64_t first = 0; first < count;) {
         if (is_known(first)) { // unmoved since the last sync: its record is the synced list's
+            if (Chunk *hashed = finish_hashing()) store_chunk(*hashed);
             if (parent && first < parent_blocks) (void)parent->block(); // keeps the parent's list in step
             list.block(*known[std::size_t(first++)]);
             done += page_size;
@@ -204,27 +261,23 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
         }
         std::uint64_t end = first + 1; // a run of blocks to read
         while (end < count && end - first < chunk_blocks && !is_known(end)) ++end;
-        std::uint64_t offset = first * page_size;
-        std::size_t want = std::size_t(std::min<std::uint64_t>((end - first) * page_size, entry.size - offset));
-        if (pread_some(fd.get(), buffer.data(), want, offset, full) != want)
+        Chunk &chunk = hashing.chunks[in_worker == &hashing.chunks[0] ? 1 : 0];
+        chunk.bytes.resize(chunk_for(page_size));
+        chunk.first = first;
+        chunk.size = std::size_t(std::min<std::uint64_t>((end - first) * page_size, entry.size - first * page_size));
+        if (pread_some(fd.get(), chunk.bytes.data(), chunk.size, first * page_size, full) != chunk.size)
             throw BlockError(full + " shrank while it was being snapshotted", "stop the server (or use --online) and snapshot again");
-        for (std::size_t at = 0; at < want; at += page_size, ++first) {
-            std::uint32_t length = block_length(entry.size, page_size, first);
-            const unsigned char *data = buffer.data() + at;
-            std::optional<BlockRecord> previous;
-            if (parent && first < parent_blocks) previous = parent->block();
-            BlockRecord record;
-            if (!all_zero(data, length)) {
-                record.hole = false;
-                record.quick = quick_hash(data, length);
-                record.id = previous && !previous->hole && previous->quick == record.quick ? previous->id : sha256(data, length);
-                pack.put_from(record.id, data, length, fd.get(), first * page_size);
-            }
-            list.block(record);
-        }
-        done += want;
-        progress.advance(done);
+        chunk.previous.clear();
+        for (; first < end; ++first)
+            chunk.previous.push_back(parent && first < parent_blocks ? std::optional<BlockRecord>(parent->block()) : std::nullopt);
+        chunk.records.assign(chunk.previous.size(), BlockRecord{});
+        chunk.next_to_hash = 0;
+        Chunk *hashed = finish_hashing(); // the one before, stored while the worker hashes this one
+        in_worker = &chunk;
+        hashing.worker.start([&chunk, size = entry.size, page_size] { hash_chunk(chunk, size, page_size); });
+        if (hashed) store_chunk(*hashed);
     }
+    if (Chunk *hashed = finish_hashing()) store_chunk(*hashed);
     if (!pack.clones()) return list.end();
     pack.flush_clones(); // the pack now shares the file's extents: they must hold what was hashed
     struct stat after {};
@@ -278,7 +331,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     std::int64_t scanned_ns = now_ns();
     ListEntry previous;
     bool have_previous = parent && parent->next(previous);
-    std::vector<unsigned char> buffer;
+    ChunkHashing hashing;
     auto entries = scan_tree(job.data_dir);
     std::uint64_t total = 0, done = 0;
     for (const auto &e : entries)
@@ -326,7 +379,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         } else {
             observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
-                               job.page_size, buffer, progress, done, st, tracking ? &*tracking : nullptr, store);
+                               job.page_size, hashing, progress, done, st, tracking ? &*tracking : nullptr, store);
         }
         state.add(live.path, st, digest, observed_ns);
     }

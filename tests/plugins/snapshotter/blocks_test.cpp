@@ -74,8 +74,8 @@ struct Blocks {
     }
 };
 
-//! Writes random bytes at random offsets of random files: extends, truncates, punches sparse regions,
-//! creates and deletes files and directories.
+//! Writes random bytes at random offsets of random files (some beyond the first MiB): extends, truncates,
+//! punches sparse regions, creates and deletes files and directories.
 void mutate(const stdfs::path &root, std::mt19937 &random, int changes) {
     auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(random); };
     for (int c = 0; c < changes; ++c) {
@@ -99,7 +99,8 @@ void mutate(const stdfs::path &root, std::mt19937 &random, int changes) {
             std::string bytes(std::size_t(1 + pick(9000)), '\0');
             if (pick(5) != 0)
                 for (auto &b : bytes) b = char(pick(256));
-            REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), pick(60000)) == ssize_t(bytes.size()));
+            int offset = pick(4) == 0 ? pick(3 << 20) : pick(60000); // some files span several 1 MiB chunks
+            REQUIRE(::pwrite(fd, bytes.data(), bytes.size(), offset) == ssize_t(bytes.size()));
         }
         ::close(fd);
         if (pick(8) == 0) stdfs::permissions(file, stdfs::perms::owner_read | stdfs::perms::owner_write);
