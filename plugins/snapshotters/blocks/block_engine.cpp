@@ -480,9 +480,11 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         } else if (record.hole) {
             punch(fd.get(), position, std::min<std::uint64_t>(length, live_size > position ? live_size - position : 0), stored, full);
         } else {
-            pass.store.read_verified(record.id, length, stored); // checked before the live bytes are replaced
             auto source = pass.store.clone_source(record.id, pass.granule);
-            if (source && clonable(source->second, position, length, pass.granule)) {
+            bool clone = source && clonable(source->second, position, length, pass.granule);
+            bool verified = plan && std::binary_search(plan->verified.begin(), plan->verified.end(), record.id);
+            if (!clone || !verified) pass.store.read_verified(record.id, length, stored); // checked before the live bytes are replaced
+            if (clone) {
                 pass.clones.add(source->first, source->second, fd.get(), position, length, full);
             } else {
                 pass.clones.flush();
@@ -546,7 +548,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     if (apply) forget_state(job.data_dir);
     if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
         if (apply) plan = nullptr; // a check of something else: not followed
-        else *plan = RestorePlan{job.data_dir, job.payload_dir, {}};
+        else *plan = RestorePlan{job.data_dir, job.payload_dir, {}, {}};
     }
     std::optional<StateWriter> state;
     if (apply) state.emplace(job.data_dir);
@@ -610,7 +612,17 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
         }
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);
-    if (!apply) return store.check_blocks(std::move(pass.to_check));
+    if (!apply) {
+        std::vector<BlockId> checked;
+        if (plan)
+            for (const auto &block : pass.to_check) checked.push_back(block.first);
+        store.check_blocks(std::move(pass.to_check));
+        if (!plan) return;
+        std::sort(checked.begin(), checked.end());
+        checked.erase(std::unique(checked.begin(), checked.end()), checked.end());
+        plan->verified = std::move(checked);
+        return;
+    }
     for (std::size_t i = dirs.size(); i-- > 0;) {
         if (::chmod(dirs[i].first.c_str(), dir_modes[i]) != 0) throw_errno("cannot set the mode of " + dirs[i].first);
         set_mtime(dirs[i].first, dirs[i].second);

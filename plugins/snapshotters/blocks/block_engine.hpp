@@ -1,6 +1,8 @@
 // The blocks snapshotter's operations on a data directory, a payload (block list) and the block store.
 #pragma once
 
+#include "block_hash.hpp"
+
 #include <dspace/sdk/host.hpp>
 
 #include <cstdint>
@@ -31,10 +33,12 @@ struct CheckedFile {
 
 //! What the check (sync_in_place without apply) learnt, so that the rollback right after it need not read a live
 //! file again when its stat is still the same. Only files last modified well before they were checked are kept:
-//! a later write then always changes their mtime.
+//! a later write then always changes their mtime. Nor need it read again the stored blocks the check verified,
+//! where it clones them rather than writing their bytes.
 struct RestorePlan {
     std::string data_dir, payload_dir;            //!< what it is about
     std::map<std::string, CheckedFile> files;     //!< by path
+    std::vector<BlockId> verified;                //!< sorted: the stored blocks the check read and found intact
 };
 
 //! Writes the block list of job.data_dir into job.payload_dir and the new blocks into the store; records

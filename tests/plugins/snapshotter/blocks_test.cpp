@@ -276,6 +276,52 @@ TEST_CASE("blocks snapshotter: on XFS with reflinks, packs are aligned and rollb
     CHECK(describe(fresh) == changed);
 }
 
+TEST_CASE("blocks snapshotter: on XFS, a rollback clones the blocks its check verified without reading them again, and "
+          "checks any other block it writes", "[blocks][xfs]") {
+    std::string why = dspace_test::LoopXfs::unavailable();
+    if (!why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    dspace_test::LoopXfs xfs(512ull << 20);
+    std::optional<Blocks> blocks;
+    {
+        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
+        blocks.emplace();
+    }
+    std::string a = random_bytes(4 << 20, 21), b = random_bytes(64 << 10, 22);
+    write_old(blocks->data / "a", a);
+    write_old(blocks->data / "b", b);
+    std::string payload = blocks->snapshot();
+    write_old(blocks->data / "a", random_bytes(4 << 20, 23)); // every block of a differs, and its mtime is old
+    auto checked = blocks->in_place->verify_restore(blocks->loaded.host, blocks->restore_job(payload, blocks->data));
+    INFO(checked.message());
+    REQUIRE(checked.ok());
+    write(blocks->data / "b", random_bytes(64 << 10, 24), stdfs::perms::owner_read | stdfs::perms::owner_write); // after the check
+    dspace::blocks::BlockId first_of_b = dspace::blocks::sha256(b.data(), 4096);
+    bool damaged = false;
+    for (const auto &entry : stdfs::directory_iterator(blocks->loaded.home.path() / "blocks" / "packs"))
+        if (entry.path().extension() == ".idx")
+            for (const auto &block : dspace::blocks::read_pack_index(entry.path().string()))
+                if (block.id == first_of_b) {
+                    stdfs::path pack = entry.path();
+                    pack.replace_extension(".pack");
+                    int fd = ::open(pack.c_str(), O_WRONLY);
+                    REQUIRE(fd >= 0);
+                    REQUIRE(::pwrite(fd, "Z", 1, off_t(block.offset)) == 1);
+                    ::close(fd);
+                    damaged = true;
+                }
+    REQUIRE(damaged);
+    std::uint64_t read_before = bytes_read();
+    auto restored = blocks->in_place->restore_in_place(blocks->loaded.host, blocks->restore_job(payload, blocks->data));
+    CHECK(bytes_read() - read_before < (1u << 20)); // a's 4 MiB of verified blocks were cloned, not read again
+    std::ifstream restored_a(blocks->data / "a", std::ios::binary);
+    CHECK(std::string(std::istreambuf_iterator<char>(restored_a), {}) == a);
+    CHECK_FALSE(restored.ok()); // b's blocks were not part of the check: the damaged one is found before it is written
+    CHECK_THAT(restored.message(), Catch::Matchers::Contains("SHA-256"));
+}
+
 TEST_CASE("blocks snapshotter: a rollback rewrites only changed files and keeps sparse files sparse") {
     Blocks blocks;
     std::string big(1 << 20, 'x');
