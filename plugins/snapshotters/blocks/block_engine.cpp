@@ -23,6 +23,8 @@ namespace dspace::blocks {
 namespace {
 
 constexpr std::size_t chunk_bytes = 1 << 20;
+//! Runs of blocks shorter than this are hashed by the thread that read them, not handed to the hash worker.
+constexpr std::size_t worker_min_bytes = 128 << 10;
 
 std::string list_path(const std::string &payload_dir) { return payload_dir + "/" + block_list_name; }
 
@@ -273,6 +275,12 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
         chunk.records.assign(chunk.previous.size(), BlockRecord{});
         chunk.next_to_hash = 0;
         Chunk *hashed = finish_hashing(); // the one before, stored while the worker hashes this one
+        if (chunk.size < worker_min_bytes) { // a short run (blocks changed here and there): handing it over costs more
+            if (hashed) store_chunk(*hashed);
+            hash_chunk(chunk, entry.size, page_size);
+            store_chunk(chunk);
+            continue;
+        }
         in_worker = &chunk;
         hashing.worker.start([&chunk, size = entry.size, page_size] { hash_chunk(chunk, size, page_size); });
         if (hashed) store_chunk(*hashed);
