@@ -157,9 +157,10 @@ struct ExtentTracking {
     }
     //! For each block of the live file path (open as fd, page-sized blocks), its record when it is known without
     //! reading it: a full block, still shared and at the address recorded with the synced list's entry, whose
-    //! stored block the store has. Empty when none is.
+    //! stored block the store has (known without a lookup when store_unchanged: no collection since that sync).
+    //! Empty when none is.
     std::vector<std::optional<BlockRecord>> unmoved(const std::string &path, int fd, std::uint64_t size, std::uint32_t page,
-                                                    const BlockStore &store) {
+                                                    const BlockStore &store, bool store_unchanged) {
         std::vector<std::optional<BlockRecord>> known;
         if (!recorded) return known;
         auto it = recorded->find(path);
@@ -174,7 +175,8 @@ struct ExtentTracking {
             const BlockRecord &record = (*records)[b];
             if (record.hole) continue;
             std::uint64_t then = shared_physical(it->second.extents, b * page, page, then_cursor);
-            if (then == 0 || shared_physical(*now, b * page, page, now_cursor) != then || !store.find(record.id)) continue;
+            if (then == 0 || shared_physical(*now, b * page, page, now_cursor) != then || (!store_unchanged && !store.find(record.id)))
+                continue;
             known.resize(std::size_t(full_blocks));
             known[std::size_t(b)] = record;
         }
@@ -221,7 +223,7 @@ struct ChunkHashing {
 //! blocks that have not moved since the last sync are not read, and the file's extents are recorded.
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
                     std::uint64_t parent_blocks, std::uint32_t page_size, ChunkHashing &hashing, sdk::Progress &progress,
-                    std::uint64_t &done, struct stat &st, ExtentTracking *tracking, const BlockStore &store) {
+                    std::uint64_t &done, struct stat &st, ExtentTracking *tracking, const BlockStore &store, bool store_unchanged) {
     Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW); // st: as when the reading begins
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     entry.size = std::uint64_t(st.st_size);
@@ -230,7 +232,7 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
     list.begin(entry);
     std::uint64_t count = blocks_of(entry.size, page_size);
     std::vector<std::optional<BlockRecord>> known;
-    if (tracking) known = tracking->unmoved(entry.path, fd.get(), entry.size, page_size, store);
+    if (tracking) known = tracking->unmoved(entry.path, fd.get(), entry.size, page_size, store, store_unchanged);
     auto is_known = [&](std::uint64_t index) { return index < known.size() && known[std::size_t(index)]; };
     std::uint64_t chunk_blocks = chunk_for(page_size) / page_size;
     // Stores a hashed chunk's new blocks and lists its records, in file order.
@@ -299,14 +301,15 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
 
 //! The blocks of the live file (as scanned) when the last sync recorded it and it is unchanged since (same size,
 //! mtime, inode and ctime) and the store still holds them all (a removed snapshot's blocks may have been
-//! collected); else null. After a rollback, this spares reading files the parent snapshot does not describe.
-const std::vector<BlockRecord> *synced_records(const std::optional<std::map<std::string, Fingerprint>> &known, SyncedList &synced,
-                                               const LiveEntry &live, const BlockStore &store) {
+//! collected: looked up unless the store's generation is the sync's); else null. After a rollback, this spares
+//! reading files the parent snapshot does not describe.
+const std::vector<BlockRecord> *synced_records(const std::optional<SyncState> &known, SyncedList &synced, const LiveEntry &live,
+                                               const BlockStore &store) {
     if (!known) return nullptr;
-    auto it = known->find(live.path);
-    if (it == known->end() || !unchanged(it->second, live.st)) return nullptr;
+    auto it = known->files.find(live.path);
+    if (it == known->files.end() || !unchanged(it->second, live.st)) return nullptr;
     const std::vector<BlockRecord> *records = synced.records(live.path, it->second.digest, std::uint64_t(live.st.st_size));
-    if (!records) return nullptr;
+    if (!records || known->store_generation == store.generation()) return records;
     for (const auto &record : *records)
         if (!record.hole && !store.find(record.id)) return nullptr;
     return records;
@@ -335,7 +338,8 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     SyncedList synced(job.data_dir, job.page_size); // before this snapshot's state replaces it
     ListHeader header{job.page_size, now_ns(), boot_id()};
     BlockListWriter list(list_path(job.payload_dir), header);
-    StateWriter state(job.data_dir);
+    StateWriter state(job.data_dir, store.generation());
+    bool store_unchanged = known && known->store_generation == store.generation(); // no block collected since that sync
     std::int64_t scanned_ns = now_ns();
     ListEntry previous;
     bool have_previous = parent && parent->next(previous);
@@ -387,7 +391,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         } else {
             observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
-                               job.page_size, hashing, progress, done, st, tracking ? &*tracking : nullptr, store);
+                               job.page_size, hashing, progress, done, st, tracking ? &*tracking : nullptr, store, store_unchanged);
         }
         state.add(live.path, st, digest, observed_ns);
     }
@@ -559,7 +563,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
         else *plan = RestorePlan{job.data_dir, job.payload_dir, {}, {}};
     }
     std::optional<StateWriter> state;
-    if (apply) state.emplace(job.data_dir);
+    if (apply) state.emplace(job.data_dir, store.generation());
     Owner owner(job.data_dir);
     auto live = scan_tree(job.data_dir);
     std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
@@ -606,8 +610,8 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
         } else {
             bool trusted = false;
             const std::vector<BlockRecord> *live_records = nullptr; // the live file's blocks, known without reading it
-            auto it = match && known ? known->find(entry.path) : std::map<std::string, Fingerprint>::const_iterator{};
-            if (match && known && it != known->end() && unchanged(it->second, match->st)) {
+            auto it = match && known ? known->files.find(entry.path) : std::map<std::string, Fingerprint>::const_iterator{};
+            if (match && known && it != known->files.end() && unchanged(it->second, match->st)) {
                 trusted = it->second.digest == entry.digest && permission_bits(match->st) == entry.mode && to_ns(match->st.st_mtim) == entry.mtime_ns;
                 if (!trusted) live_records = synced.records(entry.path, it->second.digest, std::uint64_t(match->st.st_size));
             }

@@ -121,7 +121,32 @@ BlockStore::BlockStore(const std::string &root, Access access) : root_(root), pa
     int operation = access == Access::exclusive ? LOCK_EX : LOCK_SH;
     while (::flock(lock_.get(), operation) != 0)
         if (errno != EINTR) throw_errno("cannot lock the block store " + root_);
+    load_generation();
     load();
+}
+
+void BlockStore::load_generation() {
+    std::string path = root_ + "/generation";
+    struct stat st {};
+    if (lstat_if_exists(path, st) && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < 64) {
+        Fd fd = open_checked(path, O_RDONLY | O_NOFOLLOW);
+        generation_.resize(std::size_t(st.st_size));
+        generation_.resize(pread_some(fd.get(), generation_.data(), generation_.size(), 0, path));
+        auto space = generation_.find(' ');
+        if (space != std::string::npos && space + 1 < generation_.size() &&
+            generation_.find_first_not_of("0123456789", space + 1) == std::string::npos)
+            return;
+    }
+    // A new id: states synced with whatever was here before are not trusted. (Two processes creating it at once
+    // may each keep their own id for a while: a mismatch only costs lookups.)
+    generation_ = random_name() + " 0";
+    write_file_durable(path, generation_);
+}
+
+void BlockStore::next_generation() {
+    auto space = generation_.find(' ');
+    generation_ = generation_.substr(0, space) + " " + std::to_string(std::stoull(generation_.substr(space + 1)) + 1);
+    write_file_durable(root_ + "/generation", generation_);
 }
 
 BlockStore::~BlockStore() = default;
@@ -265,6 +290,7 @@ std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
         }
         added = rewritten.commit();
     }
+    next_generation(); // before the first block goes
     for (std::size_t p : dirty) { // the index goes first: a pack without index is only garbage
         std::string base = packs_dir_ + "/" + packs_[p]->name;
         struct stat st {};

@@ -5,6 +5,7 @@
 //                      (reflink_granule), each block whose length is a multiple of the granule starts at a multiple
 //                      of it (zeros pad the gaps), so that it can be cloned in and out
 //   packs/<id>.idx     "DSBIDX01", u64 count, then count entries sorted by id: 32-byte id, u64 offset, u32 length
+//   generation         "<random id> <collections>": names this store and counts the collections that removed blocks
 //
 // A pack counts only once its index exists: the index is renamed into place after the pack's bytes are on disk,
 // so a crash leaves at worst a pack without index, which garbage collection deletes.
@@ -67,13 +68,20 @@ public:
     std::uint64_t collect(const std::vector<BlockId> &live);
     //! The store's root directory.
     const std::string &root() const { return root_; }
+    //! Names this store and how many collections removed blocks from it. While it stays the same, every block it
+    //! held still is: only collect() removes blocks, and it changes the generation first.
+    const std::string &generation() const { return generation_; }
 
 private:
     struct Pack;
     void load();
+    //! Reads the generation file, creating it (a new random id, no collections) when absent or unreadable.
+    void load_generation();
+    //! Counts one more collection, durably: before any block is removed.
+    void next_generation();
     //! Opens the published pack name (its index mapped) and adds it to packs_.
     void open_pack(const std::string &name);
-    std::string root_, packs_dir_;
+    std::string root_, packs_dir_, generation_;
     Fd lock_;
     std::vector<std::unique_ptr<Pack>> packs_;
     mutable std::size_t last_found_ = 0; //!< the pack find() last found a block in: blocks looked up together mostly share one

@@ -10,7 +10,7 @@ namespace dspace::blocks {
 
 namespace {
 
-constexpr char magic[8] = {'D', 'S', 'B', 'S', 'T', 'A', 'T', '1'};
+constexpr char magic[8] = {'D', 'S', 'B', 'S', 'T', 'A', 'T', '2'};
 //! A write this long after the last one the reader saw changes the file's mtime (time stamps advance by clock
 //! ticks of at most 10 ms, and the file system's clock may lag the wall clock by one tick).
 constexpr std::int64_t write_tick_margin_ns = 50'000'000;
@@ -40,7 +40,7 @@ bool unchanged(const Fingerprint &fingerprint, const struct stat &st) {
            fingerprint.inode == std::uint64_t(st.st_ino) && fingerprint.ctime_ns == to_ns(st.st_ctim);
 }
 
-std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &data_dir) {
+std::optional<SyncState> load_state(const std::string &data_dir) {
     struct stat st {};
     std::string path = state_path(data_dir);
     if (!lstat_if_exists(path, st) || !S_ISREG(st.st_mode)) return std::nullopt;
@@ -51,8 +51,10 @@ std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &
         if (std::memcmp(got, magic, sizeof magic) != 0) return std::nullopt;
         std::string boot = in.text(), identity = in.text();
         if (boot.empty() || boot != boot_id() || identity != directory_identity(data_dir)) return std::nullopt;
+        SyncState state;
+        state.store_generation = in.text();
         auto count = in.integer<std::uint64_t>();
-        std::map<std::string, Fingerprint> files;
+        std::map<std::string, Fingerprint> &files = state.files;
         for (std::uint64_t i = 0; i < count; ++i) {
             std::string file = in.text();
             Fingerprint f;
@@ -63,7 +65,7 @@ std::optional<std::map<std::string, Fingerprint>> load_state(const std::string &
             in.bytes(f.digest.data(), f.digest.size());
             files.emplace(std::move(file), f);
         }
-        return files;
+        return state;
     } catch (const BlockError &) {
         return std::nullopt; // a damaged state only costs reading the files
     }
@@ -78,7 +80,8 @@ void forget_state(const std::string &data_dir) {
     if (::unlink(synced_list_path(data_dir).c_str()) != 0 && errno != ENOENT) throw_errno("cannot remove " + synced_list_path(data_dir));
 }
 
-StateWriter::StateWriter(const std::string &data_dir) : data_dir_(data_dir) {}
+StateWriter::StateWriter(const std::string &data_dir, const std::string &store_generation)
+    : data_dir_(data_dir), store_generation_(store_generation) {}
 
 void StateWriter::add(const std::string &path, const struct stat &st, const QuickHash &digest, std::int64_t observed_ns) {
     if (to_ns(st.st_mtim) >= observed_ns - write_tick_margin_ns) return; // a later write in the same clock tick would not change mtime
@@ -102,6 +105,7 @@ void StateWriter::commit(const std::string &block_list) {
     std::string out(magic, sizeof magic);
     put_text(out, boot_id());
     put_text(out, directory_identity(data_dir_));
+    put_text(out, store_generation_);
     put<std::uint64_t>(out, count_);
     write_file_durable(state_path(data_dir_), out + content_);
 }

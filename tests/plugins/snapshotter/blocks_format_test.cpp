@@ -7,10 +7,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 using namespace dspace::blocks;
 using dspace_test::TempDir;
+namespace stdfs = std::filesystem;
 
 TEST_CASE("blocks: SHA-256 and zero detection") {
     CHECK(to_hex(sha256("abc", 3)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -135,6 +137,40 @@ TEST_CASE("blocks: the store keeps each block once and finds it after commit") {
     CHECK_FALSE(writer->put(id, block.data(), 8192)); // already stored
     CHECK(writer->commit() == 0);
     CHECK_THROWS_AS(store.read_verified(sha256("other", 5), 5, out), BlockError);
+}
+
+TEST_CASE("blocks: the store's generation changes when a collection removes blocks, and only then") {
+    TempDir dir;
+    std::string root = (dir.path() / "blocks").string();
+    std::string kept(8192, 'k'), dropped(8192, 'd');
+    BlockId kept_id = sha256(kept.data(), kept.size()), dropped_id = sha256(dropped.data(), dropped.size());
+    std::string first;
+    {
+        BlockStore store(root, BlockStore::Access::exclusive);
+        first = store.generation();
+        auto writer = store.writer();
+        writer->put(kept_id, kept.data(), 8192);
+        writer->put(dropped_id, dropped.data(), 8192);
+        writer->commit();
+        CHECK(store.generation() == first); // adding blocks removes none
+        store.collect({kept_id, dropped_id});
+        CHECK(store.generation() == first); // nothing to remove
+    }
+    std::string second;
+    {
+        BlockStore store(root, BlockStore::Access::exclusive);
+        CHECK(store.generation() == first); // kept on disk
+        store.collect({kept_id});
+        second = store.generation();
+        CHECK(second != first);
+        CHECK(second.substr(0, second.find(' ')) == first.substr(0, first.find(' '))); // the same store, counted on
+        CHECK_FALSE(store.find(dropped_id));
+    }
+    CHECK(BlockStore(root, BlockStore::Access::shared).generation() == second);
+    stdfs::remove_all(root); // a store made anew, even with as many collections, has another generation
+    CHECK(BlockStore(root, BlockStore::Access::shared).generation() != first);
+    std::ofstream(root + "/generation") << "garbage";
+    CHECK(BlockStore(root, BlockStore::Access::shared).generation().find("garbage") == std::string::npos);
 }
 
 TEST_CASE("blocks: a writer that reaches its pack's block limit publishes it and goes on in a new pack") {
