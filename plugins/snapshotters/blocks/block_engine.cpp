@@ -438,7 +438,8 @@ struct SyncPass {
     std::vector<std::pair<BlockId, std::uint32_t>> to_check; //!< the check's stored blocks, read together at its end
     std::vector<unsigned char> live, stored; //!< buffers
     std::uint32_t granule = 0;            //!< reflink_granule of the store and the data directory (0: write bytes)
-    ExtentTracking *tracking = nullptr;   //!< reflinks: records the extents after this sync (apply)
+    ExtentTracking *tracking = nullptr;   //!< reflinks: tells unmoved live blocks; records the extents after this sync (apply)
+    bool store_unchanged = false;         //!< the store's generation is the last sync's
     CloneRun clones {};                   //!< blocks being cloned from the store (apply)
 };
 
@@ -517,13 +518,28 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
             restore_block(index, record);
         }
     } else {
-        live.resize(chunk_for(page)); // (not the extents: a running server's dirty pages would have to be written out first)
+        // On a reflink file system, blocks still shared at the address recorded with the last sync hold what they
+        // held then: only the others are read. (Mapping a running server's file first writes out its dirty pages,
+        // which the rollback's own writes and sync would write anyway.)
+        std::vector<std::optional<BlockRecord>> unmoved;
+        if (pass.tracking && fd.get() >= 0)
+            unmoved = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store, pass.store_unchanged);
+        auto is_unmoved = [&](std::uint64_t index) { return index < unmoved.size() && unmoved[std::size_t(index)]; };
+        live.resize(chunk_for(page));
+        std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
         for (std::uint64_t first = 0; first < entry.block_count;) {
+            if (is_unmoved(first)) {
+                BlockRecord record = list.block();
+                if (!same_block(record, &*unmoved[std::size_t(first)])) restore_block(first, record);
+                ++first;
+                continue;
+            }
+            std::uint64_t end = first + 1; // a run of blocks to read
+            while (end < entry.block_count && end - first < chunk_blocks && !is_unmoved(end)) ++end;
             std::uint64_t offset = first * page;
-            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(live.size(), live_size - offset)) : 0;
+            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>((end - first) * page, live_size - offset)) : 0;
             std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
-            std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
-            for (std::uint64_t n = 0; n < chunk_blocks && first < entry.block_count; ++n, ++first) {
+            for (std::uint64_t n = 0; first < end; ++n, ++first) {
                 std::uint32_t length = block_length(entry.size, page, first);
                 std::size_t at = std::size_t(n) * page;
                 std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
@@ -556,7 +572,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     SyncedList synced(job.data_dir, job.page_size); // opened before forget_state unlinks it
     std::uint32_t granule = reflink_granule(job.store_root, job.data_dir);
     std::optional<ExtentTracking> tracking; // likewise (its recorded extents are kept for files that stay equal)
-    if (granule > 0 && apply) tracking.emplace(job.data_dir, job.page_size);
+    if (granule > 0) tracking.emplace(job.data_dir, job.page_size);
     if (apply) forget_state(job.data_dir);
     if (plan && (plan->data_dir != job.data_dir || plan->payload_dir != job.payload_dir || !apply)) {
         if (apply) plan = nullptr; // a check of something else: not followed
@@ -568,7 +584,9 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     auto live = scan_tree(job.data_dir);
     std::vector<std::pair<std::string, std::int64_t>> dirs; // mode and times of directories are set last
     std::vector<std::uint32_t> dir_modes;
-    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}, granule, tracking ? &*tracking : nullptr, {}};
+    bool store_unchanged = known && known->store_generation == store.generation(); // no block collected since that sync
+    SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}, granule, tracking ? &*tracking : nullptr,
+                  store_unchanged, {}};
     std::string removed_prefix;
     std::size_t l = 0;
     ListEntry entry;
@@ -617,7 +635,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
             }
             if (trusted) {
                 if (state) state->add(entry.path, match->st, entry.digest, now_ns());
-                if (tracking) tracking->keep(entry.path, full, entry.digest);
+                if (tracking && apply) tracking->keep(entry.path, full, entry.digest);
                 continue;
             }
             sync_file(pass, entry, match != nullptr, live_records);

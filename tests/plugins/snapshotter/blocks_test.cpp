@@ -322,6 +322,42 @@ TEST_CASE("blocks snapshotter: on XFS, a rollback clones the blocks its check ve
     CHECK_THAT(restored.message(), Catch::Matchers::Contains("SHA-256"));
 }
 
+TEST_CASE("blocks snapshotter: on XFS, a rollback reads of a changed file only the blocks that moved since the last sync",
+          "[blocks][xfs]") {
+    std::string why = dspace_test::LoopXfs::unavailable();
+    if (!why.empty()) {
+        WARN("skipped: " << why);
+        return;
+    }
+    dspace_test::LoopXfs xfs(512ull << 20);
+    std::optional<Blocks> blocks;
+    {
+        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
+        blocks.emplace();
+    }
+    std::string big = random_bytes(16 << 20, 31);
+    write_old(blocks->data / "big", big);
+    std::string payload = blocks->snapshot(); // clones big's blocks into the pack: they are shared now
+    auto expected = describe(blocks->data);
+    int fd = ::open((blocks->data / "big").c_str(), O_WRONLY);
+    REQUIRE(fd >= 0);
+    std::string changed = random_bytes(4096, 32);
+    REQUIRE(::pwrite(fd, changed.data(), changed.size(), 5 << 20) == ssize_t(changed.size()));           // moves one block
+    REQUIRE(::pwrite(fd, changed.data(), changed.size(), 16 << 20) == ssize_t(changed.size()));          // and grows the file
+    ::close(fd);
+    std::uint64_t read_before = bytes_read();
+    auto checked = blocks->in_place->verify_restore(blocks->loaded.host, blocks->restore_job(payload, blocks->data));
+    INFO(checked.message());
+    REQUIRE(checked.ok());
+    CHECK(bytes_read() - read_before < (4u << 20)); // not the 16 MiB file
+    read_before = bytes_read();
+    auto restored = blocks->in_place->restore_in_place(blocks->loaded.host, blocks->restore_job(payload, blocks->data));
+    INFO(restored.message());
+    REQUIRE(restored.ok());
+    CHECK(bytes_read() - read_before < (4u << 20));
+    CHECK(describe(blocks->data) == expected);
+}
+
 TEST_CASE("blocks snapshotter: a rollback rewrites only changed files and keeps sparse files sparse") {
     Blocks blocks;
     std::string big(1 << 20, 'x');
