@@ -3,11 +3,28 @@
 #include "postgres_sql.hpp"
 
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace dspace::postgres {
 
+namespace {
+
+//! The postmaster's status in line 8 of data_dir/postmaster.pid ("starting", "stopping", "ready", "standby"), as
+//! `pg_ctl start -w` reads it; nothing when the file or the line is missing.
+std::optional<std::string> postmaster_status(const std::string &data_dir) {
+    std::ifstream pid_file(data_dir + "/postmaster.pid");
+    std::string line;
+    for (int number = 1; std::getline(pid_file, line); ++number)
+        if (number == 8) return line.substr(0, line.find_last_not_of(' ') + 1);
+    return std::nullopt;
+}
+
+} // namespace
+
 bool PostgresFlavour::is_ready(sdk::Host &host, const sdk::Server &server) {
+    if (auto status = postmaster_status(server.data_dir)) return *status == "ready"; // spares starting pg_isready
     sdk::Command ping;
     ping.argv = {tool(server.version, "pg_isready"), "-q", "-h", connect_host(server.listen_address), "-p",
                  std::to_string(server.port), "-t", "2"};
