@@ -213,23 +213,32 @@ bool packs_aligned(const stdfs::path &home, std::uint32_t granule) {
     return true;
 }
 
+//! True, with the reason printed, when this machine cannot loop-mount an XFS image (the XFS tests then skip).
+bool xfs_unavailable() {
+    std::string why = dspace_test::LoopXfs::unavailable();
+    if (!why.empty()) WARN("skipped: " << why);
+    return !why.empty();
+}
+
+//! A Blocks whose home and data directory are on a loop-mounted XFS image of the given size, with reflinks.
+struct BlocksOnXfs {
+    dspace_test::LoopXfs xfs;
+    std::optional<Blocks> blocks;
+    explicit BlocksOnXfs(std::uint64_t image_bytes) : xfs(image_bytes) {
+        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
+        blocks.emplace();
+    }
+};
+
 TEST_CASE("blocks snapshotter: in-place restore of randomly changed trees is byte-identical, also into a new directory") {
     Blocks blocks;
     check_random_rollbacks(blocks);
 }
 
 TEST_CASE("blocks snapshotter: on XFS with reflinks, packs are aligned and rollbacks clone, byte-identical", "[blocks][xfs]") {
-    std::string why = dspace_test::LoopXfs::unavailable();
-    if (!why.empty()) {
-        WARN("skipped: " << why);
-        return;
-    }
-    dspace_test::LoopXfs xfs(1ull << 30);
-    std::optional<Blocks> blocks;
-    {
-        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
-        blocks.emplace();
-    }
+    if (xfs_unavailable()) return;
+    BlocksOnXfs on_xfs(1ull << 30);
+    std::optional<Blocks> &blocks = on_xfs.blocks;
     REQUIRE(dspace::blocks::reflink_granule(blocks->loaded.home.path().string(), blocks->data.string()) == 4096);
     check_random_rollbacks(*blocks);
     CHECK(packs_aligned(blocks->loaded.home.path(), 4096));
@@ -278,17 +287,9 @@ TEST_CASE("blocks snapshotter: on XFS with reflinks, packs are aligned and rollb
 
 TEST_CASE("blocks snapshotter: on XFS, a rollback clones the blocks its check verified without reading them again, and "
           "checks any other block it writes", "[blocks][xfs]") {
-    std::string why = dspace_test::LoopXfs::unavailable();
-    if (!why.empty()) {
-        WARN("skipped: " << why);
-        return;
-    }
-    dspace_test::LoopXfs xfs(512ull << 20);
-    std::optional<Blocks> blocks;
-    {
-        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
-        blocks.emplace();
-    }
+    if (xfs_unavailable()) return;
+    BlocksOnXfs on_xfs(512ull << 20);
+    std::optional<Blocks> &blocks = on_xfs.blocks;
     std::string a = random_bytes(4 << 20, 21), b = random_bytes(64 << 10, 22);
     write_old(blocks->data / "a", a);
     write_old(blocks->data / "b", b);
@@ -324,17 +325,9 @@ TEST_CASE("blocks snapshotter: on XFS, a rollback clones the blocks its check ve
 
 TEST_CASE("blocks snapshotter: on XFS, a rollback reads of a changed file only the blocks that moved since the last sync",
           "[blocks][xfs]") {
-    std::string why = dspace_test::LoopXfs::unavailable();
-    if (!why.empty()) {
-        WARN("skipped: " << why);
-        return;
-    }
-    dspace_test::LoopXfs xfs(512ull << 20);
-    std::optional<Blocks> blocks;
-    {
-        TemporaryDirectoriesIn on_xfs(xfs.mount_point());
-        blocks.emplace();
-    }
+    if (xfs_unavailable()) return;
+    BlocksOnXfs on_xfs(512ull << 20);
+    std::optional<Blocks> &blocks = on_xfs.blocks;
     std::string big = random_bytes(16 << 20, 31);
     write_old(blocks->data / "big", big);
     std::string payload = blocks->snapshot(); // clones big's blocks into the pack: they are shared now
