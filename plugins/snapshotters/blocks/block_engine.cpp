@@ -301,15 +301,15 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
 
 //! The blocks of the live file (as scanned) when the last sync recorded it and it is unchanged since (same size,
 //! mtime, inode and ctime) and the store still holds them all (a removed snapshot's blocks may have been
-//! collected: looked up unless the store's generation is the sync's); else null. After a rollback, this spares
-//! reading files the parent snapshot does not describe.
+//! collected: looked up unless store_unchanged, no collection since that sync); else null. After a rollback, this
+//! spares reading files the parent snapshot does not describe.
 const std::vector<BlockRecord> *synced_records(const std::optional<SyncState> &known, SyncedList &synced, const LiveEntry &live,
-                                               const BlockStore &store) {
+                                               const BlockStore &store, bool store_unchanged) {
     if (!known) return nullptr;
     auto it = known->files.find(live.path);
     if (it == known->files.end() || !unchanged(it->second, live.st)) return nullptr;
     const std::vector<BlockRecord> *records = synced.records(live.path, it->second.digest, std::uint64_t(live.st.st_size));
-    if (!records || known->store_generation == store.generation()) return records;
+    if (!records || store_unchanged) return records;
     for (const auto &record : *records)
         if (!record.hole && !store.find(record.id)) return nullptr;
     return records;
@@ -386,7 +386,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
             previous.mode == entry.mode) {
             reuse(previous.block_count, [&](std::uint64_t) { return parent->block(); });
-        } else if ((unchanged_since_sync = synced_records(known, synced, live, store))) {
+        } else if ((unchanged_since_sync = synced_records(known, synced, live, store, store_unchanged))) {
             reuse(unchanged_since_sync->size(), [&](std::uint64_t i) { return (*unchanged_since_sync)[std::size_t(i)]; });
         } else {
             observed_ns = now_ns();
@@ -643,14 +643,8 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);
     if (!apply) {
-        std::vector<BlockId> checked;
-        if (plan)
-            for (const auto &block : pass.to_check) checked.push_back(block.first);
-        store.check_blocks(std::move(pass.to_check));
-        if (!plan) return;
-        std::sort(checked.begin(), checked.end());
-        checked.erase(std::unique(checked.begin(), checked.end()), checked.end());
-        plan->verified = std::move(checked);
+        auto verified = store.check_blocks(std::move(pass.to_check));
+        if (plan) plan->verified = std::move(verified);
         return;
     }
     for (std::size_t i = dirs.size(); i-- > 0;) {

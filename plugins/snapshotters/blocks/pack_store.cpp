@@ -207,7 +207,7 @@ void BlockStore::read_verified(const BlockId &id, std::uint32_t length, std::vec
                          "run `dspace snapshot verify` to see which snapshots use it, and roll back to another snapshot");
 }
 
-void BlockStore::check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const {
+std::vector<BlockId> BlockStore::check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const {
     std::sort(blocks.begin(), blocks.end());
     blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
     std::vector<std::pair<BlockLocation, std::size_t>> order; // where each block is, in pack order
@@ -229,6 +229,10 @@ void BlockStore::check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blo
     if (order.size() < blocks.size()) // some are missing: read_verified says which
         for (const auto &[id, length] : blocks)
             if (!find(id)) read_verified(id, length, buffer);
+    std::vector<BlockId> ids;
+    ids.reserve(blocks.size());
+    for (const auto &block : blocks) ids.push_back(block.first);
+    return ids;
 }
 
 std::unique_ptr<PackWriter> BlockStore::writer(std::uint32_t granule) { return std::make_unique<PackWriter>(*this, true, granule); }

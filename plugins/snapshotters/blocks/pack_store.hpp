@@ -58,8 +58,9 @@ public:
     //! Reads block id into out and checks it against its id and expected length; throws BlockError naming what is damaged.
     void read_verified(const BlockId &id, std::uint32_t length, std::vector<unsigned char> &out) const;
     //! Reads and checks every block (id, length) like read_verified, asking the kernel for all of them first and
-    //! reading them in pack order: the reads overlap instead of waiting for the disk one by one.
-    void check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const;
+    //! reading them in pack order: the reads overlap instead of waiting for the disk one by one. Returns their
+    //! ids, sorted and unique.
+    std::vector<BlockId> check_blocks(std::vector<std::pair<BlockId, std::uint32_t>> blocks) const;
     //! A writer for new blocks (one new pack); granule: reflink_granule of the store and the data (0: none).
     std::unique_ptr<PackWriter> writer(std::uint32_t granule = 0);
     //! The pack descriptor and offset of block id when it can be cloned with granule (a multiple of it), else nothing.
