@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -32,6 +33,9 @@ inline int kills_per_operation() {
     const char *long_run = std::getenv("DSPACE_TEST_LONG");
     return long_run && std::string(long_run) == "1" ? 60 : 20;
 }
+
+//! Kills of each of the block engine's snapshot, rollback and gc: at least 30, or kills_per_operation() when more.
+inline int block_engine_kills() { return std::max(30, kills_per_operation()); }
 
 //! The delay of kill i of n, spread over [0, span): one random moment in each of n equal slices.
 inline std::chrono::milliseconds spread_delay(int i, int n, std::chrono::milliseconds span) {

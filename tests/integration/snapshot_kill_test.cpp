@@ -42,8 +42,7 @@ TEST_CASE("SIGKILL during a snapshot never leaves a half snapshot nor the space 
             INFO(sql.flavour << ", " << snapshotter);
             TestHome home;
             std::string state = create_with_items(home, sql, "k");
-            // tar and pg_dump get the full count; blocks and rsync have kill tests of their own as well, so half keeps CI short.
-            int n = snapshotter == "tar" || snapshotter == "pg_dump" ? kills_per_operation() : kills_per_operation() / 2;
+            int n = snapshotter == "blocks" ? block_engine_kills() : kills_per_operation(); // blocks: the default snapshotter
             auto span = duration_of(home, {"snapshot", "k", "timed", "--snapshotter", snapshotter});
             for (int i = 0; i < n; ++i) {
                 auto delay = spread_delay(i, n, span);
@@ -73,7 +72,7 @@ TEST_CASE("SIGKILL at random moments of a rollback leaves the before or the afte
     std::string state_b = snapshot_then_change(home, sql, "k", "a");
     home.ok({"snapshot", "k", "b"});
     std::string current = state_b;
-    for (int i = 0; i < kills_per_operation(); ++i) {
+    for (int i = 0; i < block_engine_kills(); ++i) {
         std::string target = current == state_a ? "b" : "a";
         INFO("kill " << i << " of the rollback to " << target);
         kill_at_random(home, "k", {"rollback", "k", "--to", target}, 1200);
@@ -89,7 +88,7 @@ TEST_CASE("SIGKILL at random moments of snapshot rm and gc never damages another
     std::string state_a = create_with_items(home, sql, "k");
     std::string state_b = snapshot_then_change(home, sql, "k", "a");
     home.ok({"snapshot", "k", "b"});
-    for (int i = 0; i < kills_per_operation(); ++i) {
+    for (int i = 0; i < 2 * block_engine_kills(); ++i) { // each second kill is of gc alone
         INFO("kill " << i);
         query(home, sql, "k", "insert into items values (" + std::to_string(1000 + i) + ", 'garbage')");
         std::string doomed = "t" + std::to_string(i);
