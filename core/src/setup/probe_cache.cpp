@@ -11,7 +11,7 @@
 namespace dspace {
 
 ProbeCachingHost::ProbeCachingHost(sdk::Host &host, std::filesystem::path cache_file)
-    : host_(host), cache_file_(std::move(cache_file)) {
+    : ForwardingHost(host), cache_file_(std::move(cache_file)) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(cache_file_, ec)) return;
     rapidjson::Document doc;

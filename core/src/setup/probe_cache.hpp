@@ -1,7 +1,7 @@
 // Remembered `TOOL --version` answers, so `dspace setup` does not start every tool (a JVM takes seconds) each time.
 #pragma once
 
-#include <dspace/sdk/host.hpp>
+#include <dspace/core/forwarding_host.hpp>
 
 #include <filesystem>
 #include <map>
@@ -13,7 +13,7 @@ namespace dspace {
 
 //! An sdk::Host for tool probes: everything from host, except that `PROGRAM [OPTION] --version` runs are
 //! answered from a cache file while the program's file (resolved through symlinks) keeps its size and mtime.
-class ProbeCachingHost final : public sdk::Host, private sdk::ProcessRunner {
+class ProbeCachingHost final : public ForwardingHost, private sdk::ProcessRunner {
 public:
     //! cache_file holds the answers (JSON, 0600); it is read now and written by save().
     ProbeCachingHost(sdk::Host &host, std::filesystem::path cache_file);
@@ -21,17 +21,7 @@ public:
     //! Writes the answers back when any was added; a failure only costs the next run time.
     void save();
 
-    sdk::Logger &logger() override { return host_.logger(); }
     sdk::ProcessRunner &processes() override { return *this; }
-    sdk::Progress &progress() override { return host_.progress(); }
-    const sdk::ConfigView &config() const override { return host_.config(); }
-    std::string home_dir() const override { return host_.home_dir(); }
-    std::string cache_dir(std::string_view plugin) override { return host_.cache_dir(plugin); }
-    bool running_as_root() const override { return host_.running_as_root(); }
-    sdk::Status write_private_file(std::string_view path, std::string_view content, unsigned mode,
-                                   std::string_view os_user) override {
-        return host_.write_private_file(path, content, mode, os_user);
-    }
 
 private:
     sdk::Result<sdk::ProcessResult> run(const sdk::Command &command) override;
@@ -41,7 +31,6 @@ private:
     //! The cache key of a version probe, or empty when command is not one (or its program cannot be read).
     std::string key_of(const sdk::Command &command);
 
-    sdk::Host &host_;
     std::filesystem::path cache_file_;
     std::mutex mutex_;
     std::map<std::string, sdk::ProcessResult> answers_;

@@ -3,6 +3,8 @@
 // runner records commands instead of running them.
 #include "migrator_fixture.hpp"
 
+#include <dspace/core/forwarding_host.hpp>
+
 #include <fstream>
 
 using dspace_test::LoadedMigrator;
@@ -24,24 +26,11 @@ public:
 };
 
 //! The test's HostServices with the recording runner in place of the real one.
-class RecordingHost final : public sdk::Host {
+class RecordingHost final : public dspace::ForwardingHost {
 public:
-    explicit RecordingHost(dspace::HostServices &real) : real_(real) {}
+    using ForwardingHost::ForwardingHost;
     RecordingRunner runner; //!< the commands run through this host
-    sdk::Logger &logger() override { return real_.logger(); }
     sdk::ProcessRunner &processes() override { return runner; }
-    sdk::Progress &progress() override { return real_.progress(); }
-    const sdk::ConfigView &config() const override { return real_.config(); }
-    std::string home_dir() const override { return real_.home_dir(); }
-    std::string cache_dir(std::string_view plugin) override { return real_.cache_dir(plugin); }
-    bool running_as_root() const override { return real_.running_as_root(); }
-    sdk::Status write_private_file(std::string_view path, std::string_view content, unsigned mode,
-                                   std::string_view os_user) override {
-        return real_.write_private_file(path, content, mode, os_user);
-    }
-
-private:
-    dspace::HostServices &real_;
 };
 
 //! The value of variable name in command's environment; empty when it is not set.
