@@ -1,18 +1,19 @@
 // `dspace pull`: the manifest, the payload files (checked against it), then the blocks the local store lacks,
 // each checked against its SHA-256 before any is stored; the snapshot is published only when all is in place.
 #include "remote_index.hpp"
-#include "byte_progress.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/names.hpp>
+#include <dspace/core/progress.hpp>
 #include <dspace/core/transfer.hpp>
 
 #include <deque>
 #include <functional>
 #include <future>
 #include <map>
+#include <unistd.h>
 
 namespace dspace {
 
@@ -43,7 +44,8 @@ std::uint64_t fetch_blocks(Storage &storage, const Remote &remote, const transfe
     PackPlan plan = plan_fetch(index, missing, remote);
     std::uint64_t total = 0, fetched = 0;
     for (const auto &block : missing) total += block.length;
-    transfer::ByteProgress progress(label, total);
+    TerminalProgress shown(STDERR_FILENO, TerminalProgress::Show::bytes);
+    sdk::ProgressTask progress(shown, label, total);
     auto pack = plan.begin();
     std::size_t next_block = 0;
     std::string pack_bytes;

@@ -1,12 +1,14 @@
 // `dspace push`: under a push lock at the remote (see remote_lock.hpp), the blocks the remote lacks, grouped into
 // packs (journaled so a killed push resumes), then the payload files, then the manifest last.
 #include "pack_outbox.hpp"
-#include "byte_progress.hpp"
 #include "remote_lock.hpp"
 #include "transfer_common.hpp"
 
 #include <dspace/core/error.hpp>
+#include <dspace/core/progress.hpp>
 #include <dspace/core/transfer.hpp>
+
+#include <unistd.h>
 
 namespace dspace {
 
@@ -66,7 +68,8 @@ PushResult TransferService::push(const std::string &space, const std::string &sn
     result.blocks = used->size();
     result.blocks_sent = missing.size();
     {
-        transfer::ByteProgress progress("pushing " + space + "/" + snap, missing_bytes);
+        TerminalProgress shown(STDERR_FILENO, TerminalProgress::Show::bytes);
+        sdk::ProgressTask progress(shown, "pushing " + space + "/" + snap, missing_bytes);
         std::uint64_t sent = 0;
         if (on_progress) on_progress(0, missing_bytes);
         transfer::check(blocks.read_blocks(host_, missing, [&](const sdk::BlockRef &block, std::string_view bytes) {
