@@ -223,7 +223,7 @@ struct ChunkHashing {
 //! blocks that have not moved since the last sync are not read, and the file's extents are recorded.
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
                     std::uint64_t parent_blocks, std::uint32_t page_size, ChunkHashing &hashing, sdk::Progress &progress,
-                    std::uint64_t &done, struct stat &st, ExtentTracking *tracking, const BlockStore &store, bool store_unchanged) {
+                    struct stat &st, ExtentTracking *tracking, const BlockStore &store, bool store_unchanged) {
     Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW); // st: as when the reading begins
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     entry.size = std::uint64_t(st.st_size);
@@ -245,8 +245,7 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
                               index * page_size);
             list.block(record);
         }
-        done += chunk.size;
-        progress.advance(done);
+        progress.advance(chunk.size);
     };
     Chunk *in_worker = nullptr; // the chunk being hashed, whose blocks come next in the list
     auto finish_hashing = [&]() -> Chunk * { // helps hash it, then waits for the worker's last block
@@ -260,7 +259,7 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
             if (Chunk *hashed = finish_hashing()) store_chunk(*hashed);
             if (parent && first < parent_blocks) (void)parent->block(); // keeps the parent's list in step
             list.block(*known[std::size_t(first++)]);
-            done += page_size;
+            progress.advance(page_size); // (only whole blocks are known)
             continue;
         }
         std::uint64_t end = first + 1; // a run of blocks to read
@@ -345,7 +344,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
     bool have_previous = parent && parent->next(previous);
     ChunkHashing hashing;
     auto entries = scan_tree(job.data_dir);
-    std::uint64_t total = 0, done = 0;
+    std::uint64_t total = 0;
     for (const auto &e : entries)
         if (S_ISREG(e.st.st_mode)) total += std::uint64_t(e.st.st_size);
     sdk::ProgressTask task(progress, "hashing changed files", total);
@@ -379,8 +378,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
             for (std::uint64_t i = 0; i < count; ++i) list.block(next_block(i));
             digest = list.end();
             if (tracking) tracking->keep(entry.path, full, digest);
-            done += entry.size;
-            progress.advance(done);
+            progress.advance(entry.size);
         };
         const std::vector<BlockRecord> *unchanged_since_sync = nullptr;
         if (same_path && previous.size == entry.size && previous.mtime_ns == entry.mtime_ns && previous.mtime_ns < trusted_before &&
@@ -391,7 +389,7 @@ void take_snapshot(const EngineJob &job, sdk::Progress &progress) {
         } else {
             observed_ns = now_ns();
             digest = hash_file(full, entry, list, *pack, same_path ? &*parent : nullptr, same_path ? previous.block_count : 0,
-                               job.page_size, hashing, progress, done, st, tracking ? &*tracking : nullptr, store, store_unchanged);
+                               job.page_size, hashing, progress, st, tracking ? &*tracking : nullptr, store, store_unchanged);
         }
         state.add(live.path, st, digest, observed_ns);
     }

@@ -2,6 +2,7 @@
 // sparse files, refusal on a damaged store, garbage collection that spares live snapshots, usage.
 #include "snapshotter_fixture.hpp"
 
+#include "support/counting_progress.hpp"
 #include "support/loop_xfs.hpp"
 
 #include "pack_store.hpp"
@@ -38,7 +39,8 @@ struct Blocks {
         stdfs::create_directories(data);
     }
 
-    //! Takes a snapshot of data (parent: previous, may be empty); returns its payload directory.
+    //! Takes a snapshot of data (parent: previous, may be empty) and checks that its progress counted each byte of
+    //! the tree once; returns its payload directory.
     std::string snapshot(const std::string &previous = {}) {
         stdfs::path payload = work.path() / ("payload" + std::to_string(++snapshots));
         stdfs::create_directories(payload);
@@ -48,9 +50,13 @@ struct Blocks {
         job.payload_dir = payload.string();
         job.previous_payload_dir = previous;
         job.page_size = 4096;
-        auto status = loaded.snapshotter->snapshot(loaded.host, job);
+        dspace_test::ProgressRecordingHost host(loaded.host);
+        auto status = loaded.snapshotter->snapshot(host, job);
         INFO(status.message());
         REQUIRE(status.ok());
+        const auto &hashing = host.counted.task("hashing changed files");
+        CHECK(hashing.advanced == hashing.total);
+        CHECK(hashing.ended);
         return payload.string();
     }
 

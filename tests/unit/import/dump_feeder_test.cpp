@@ -1,5 +1,6 @@
 // Feeding dump files to a restore program: gunzip, line filters, completion and truncation.
 #include "../../../core/src/import/dump_feeder.hpp"
+#include "support/counting_progress.hpp"
 #include "support/temp_dir.hpp"
 
 #include <dspace/core/process.hpp>
@@ -14,15 +15,6 @@ using namespace dspace::import;
 
 namespace {
 
-//! Counts what the feeder reports.
-class CountingProgress final : public sdk::Progress {
-public:
-    void begin(std::string_view, std::uint64_t) override {}
-    void advance(std::uint64_t done) override { total += done; }
-    void end() override {}
-    std::uint64_t total = 0;
-};
-
 //! What `cat` receives from a feeder of path, and the feeder's verdicts.
 struct Fed {
     std::string out, read_error;
@@ -31,14 +23,14 @@ struct Fed {
 };
 
 Fed feed(const std::filesystem::path &path, const Dialect *filter) {
-    CountingProgress counted;
+    dspace_test::CountingProgress counted;
     sdk::ProgressTask task(counted, "test", 0);
     DumpFeeder feeder(path, filter, task);
     sdk::Command cat;
     cat.argv = {"cat"};
     auto ran = run_pipeline({cat}, nullptr, [&](int fd) { feeder(fd); });
     REQUIRE(ran);
-    return {ran->stages.back().out, feeder.read_error(), feeder.complete(), counted.total};
+    return {ran->stages.back().out, feeder.read_error(), feeder.complete(), counted.task("test").advanced};
 }
 
 void write_gzip(const std::filesystem::path &path, const std::string &text) {
