@@ -245,6 +245,9 @@ std::optional<std::pair<int, std::uint64_t>> BlockStore::clone_source(const Bloc
 
 std::uint64_t BlockStore::collect(const std::vector<BlockId> &live) {
     std::uint64_t freed = 0;
+    for (const auto &name : list_dir(root_)) // a generation file's write that a crash cut short
+        if (name.rfind("generation.tmp-", 0) == 0 && ::unlink((root_ + "/" + name).c_str()) != 0 && errno != ENOENT)
+            throw_errno("cannot remove " + root_ + "/" + name);
     std::set<std::string> indexed;
     for (const auto &pack : packs_) indexed.insert(pack->name);
     for (const auto &name : list_dir(packs_dir_)) { // leftovers of interrupted writers: no writer runs now

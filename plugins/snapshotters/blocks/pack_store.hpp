@@ -65,7 +65,8 @@ public:
     std::unique_ptr<PackWriter> writer(std::uint32_t granule = 0);
     //! The pack descriptor and offset of block id when it can be cloned with granule (a multiple of it), else nothing.
     std::optional<std::pair<int, std::uint64_t>> clone_source(const BlockId &id, std::uint32_t granule) const;
-    //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others; returns bytes freed. Needs exclusive access.
+    //! Keeps only the blocks in live (sorted, unique), rewriting packs that hold others, and removes what interrupted
+    //! writers left (packs without index, temporary files); returns bytes freed. Needs exclusive access.
     std::uint64_t collect(const std::vector<BlockId> &live);
     //! The store's root directory.
     const std::string &root() const { return root_; }

@@ -153,8 +153,10 @@ TEST_CASE("blocks: the store's generation changes when a collection removes bloc
         writer->put(dropped_id, dropped.data(), 8192);
         writer->commit();
         CHECK(store.generation() == first); // adding blocks removes none
+        std::ofstream(root + "/generation.tmp-123") << "a write a crash cut short";
         store.collect({kept_id, dropped_id});
         CHECK(store.generation() == first); // nothing to remove
+        CHECK_FALSE(stdfs::exists(root + "/generation.tmp-123")); // but the leftover
     }
     std::string second;
     {
