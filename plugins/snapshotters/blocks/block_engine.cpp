@@ -219,8 +219,9 @@ struct ChunkHashing {
 };
 
 //! Hashes one file block by block into the list, storing new blocks (cloned from the file where the pack can);
-//! parent's blocks (same path) spare SHA-256 of blocks whose quick hash is unchanged. With tracking (reflinks),
-//! blocks that have not moved since the last sync are not read, and the file's extents are recorded.
+//! parent's blocks (same path) spare SHA-256 and the store lookup of blocks whose quick hash is unchanged. With
+//! tracking (reflinks), blocks that have not moved since the last sync are not read, and the file's extents are
+//! recorded.
 QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &list, PackWriter &pack, BlockListReader *parent,
                     std::uint64_t parent_blocks, std::uint32_t page_size, ChunkHashing &hashing, sdk::Progress &progress,
                     struct stat &st, ExtentTracking *tracking, const BlockStore &store, bool store_unchanged) {
@@ -235,12 +236,15 @@ QuickHash hash_file(const std::string &full, ListEntry &entry, BlockListWriter &
     if (tracking) known = tracking->unmoved(entry.path, fd.get(), entry.size, page_size, store, store_unchanged);
     auto is_known = [&](std::uint64_t index) { return index < known.size() && known[std::size_t(index)]; };
     std::uint64_t chunk_blocks = chunk_for(page_size) / page_size;
-    // Stores a hashed chunk's new blocks and lists its records, in file order.
+    // Stores a hashed chunk's new blocks and lists its records, in file order. A block the parent has at the same
+    // place is in the store while the parent exists (this space's lock keeps it; gc keeps its blocks): it is not
+    // looked up.
     auto store_chunk = [&](const Chunk &chunk) {
         for (std::size_t i = 0; i < chunk.records.size(); ++i) {
             const BlockRecord &record = chunk.records[i];
+            const std::optional<BlockRecord> &previous = chunk.previous[i];
             std::uint64_t index = chunk.first + i;
-            if (!record.hole)
+            if (!record.hole && !(previous && !previous->hole && previous->id == record.id))
                 pack.put_from(record.id, chunk.bytes.data() + i * page_size, block_length(entry.size, page_size, index), fd.get(),
                               index * page_size);
             list.block(record);
