@@ -51,6 +51,15 @@ void age_files(const stdfs::path &root) {
         if (entry.is_regular_file()) stdfs::last_write_time(entry.path(), then);
 }
 
+//! Makes the object at key (from the bucket's root) of s3's bucket look written two hours ago: s3rver reports its
+//! file's mtime as the object's LastModified.
+void age_s3rver_object(const dspace_test::S3Server &s3, const std::string &key) {
+    stdfs::path file = s3.data_dir() / s3.bucket() / key;
+    file.replace_filename(file.filename().string() + "._S3rver_object");
+    REQUIRE(stdfs::exists(file));
+    stdfs::last_write_time(file, stdfs::file_time_type::clock::now() - std::chrono::hours(2));
+}
+
 //! Writes a small file at path (its directory created).
 void write_file(const stdfs::path &path) {
     stdfs::create_directories(path.parent_path());
@@ -258,7 +267,7 @@ TEST_CASE("push and remote gc hold locks at a file:// remote: each refuses besid
     CHECK_FALSE(stdfs::exists(remote.path() / "locks"));
 }
 
-TEST_CASE("push and remote gc on s3:// respect each other's lock objects and leave none behind", "[push][gc][s3]") {
+TEST_CASE("push and remote gc on s3:// respect each other's fresh lock objects, pass stale ones (by LastModified) and leave none behind", "[push][gc][s3]") {
     if (dspace_test::s3rver_program().empty()) {
         std::cout << "skipped: s3rver is not installed (scripts/bootstrap installs it: npm install -g s3rver@3.7.1)\n";
         return;
@@ -277,8 +286,11 @@ TEST_CASE("push and remote gc on s3:// respect each other's lock objects and lea
     CHECK(refused.exit_code == 1);
     CHECK_THAT(refused.err, Contains("a push from build-7"));
     CHECK(storage->list("locks/").size() == 1); // gc's own lock removed again
-    storage->remove(lock_key(1));
-    home.ok({"remote", "gc", "team"});
+    // Its push was killed two hours ago (by the server's LastModified; the lock's own times say now): stale, so
+    // gc removes it and runs.
+    age_s3rver_object(s3, "team/" + lock_key(1));
+    CHECK_THAT(home.ok({"remote", "gc", "team"}), Contains("stale lock of a push from build-7") && Contains("last refreshed 2 h ago"));
+    CHECK(storage->list("locks/").empty());
 
     storage->put_bytes(lock_key(2), lock_json("gc", "ops-1"));
     home.ok({"snapshot", "app", "s2"});
@@ -286,8 +298,11 @@ TEST_CASE("push and remote gc on s3:// respect each other's lock objects and lea
     CHECK(pushed.exit_code == 1);
     CHECK_THAT(pushed.err, Contains("a `remote gc` from ops-1"));
     CHECK(storage->list("locks/").size() == 1);
-    storage->remove(lock_key(2));
+    // That gc was killed two hours ago: the push ignores its stale lock, and the next gc removes it.
+    age_s3rver_object(s3, "team/" + lock_key(2));
     home.ok({"push", "app", "s2", "--to", "team"});
     CHECK_THAT(home.ok({"snapshot", "ls", "--remote", "team"}), Contains("s2"));
+    CHECK(storage->list("locks/").size() == 1);
+    CHECK_THAT(home.ok({"remote", "gc", "team"}), Contains("stale lock of a `remote gc` from ops-1"));
     CHECK(storage->list("locks/").empty());
 }
