@@ -44,9 +44,12 @@ std::set<std::string> empty_dirs_below(const stdfs::path &root) {
     return out;
 }
 
+//! Two hours ago, by the file system's clock: older than any lock's staleness limit.
+stdfs::file_time_type two_hours_ago() { return stdfs::file_time_type::clock::now() - std::chrono::hours(2); }
+
 //! Makes every file below root look written two hours ago.
 void age_files(const stdfs::path &root) {
-    auto then = stdfs::file_time_type::clock::now() - std::chrono::hours(2);
+    auto then = two_hours_ago();
     for (const auto &entry : stdfs::recursive_directory_iterator(root))
         if (entry.is_regular_file()) stdfs::last_write_time(entry.path(), then);
 }
@@ -57,7 +60,7 @@ void age_s3rver_object(const dspace_test::S3Server &s3, const std::string &key) 
     stdfs::path file = s3.data_dir() / s3.bucket() / key;
     file.replace_filename(file.filename().string() + "._S3rver_object");
     REQUIRE(stdfs::exists(file));
-    stdfs::last_write_time(file, stdfs::file_time_type::clock::now() - std::chrono::hours(2));
+    stdfs::last_write_time(file, two_hours_ago());
 }
 
 //! Writes a small file at path (its directory created).
