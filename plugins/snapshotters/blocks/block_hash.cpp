@@ -1,10 +1,14 @@
-// SHA-256 by OpenSSL's EVP interface, XXH3-128 by libxxhash.
+// SHA-256 by OpenSSL's EVP interface, XXH3-128 by libxxhash (on x86-64 its dispatcher, which picks the widest vector
+// unit the CPU has: twice as fast with AVX2 as the portable SSE2 build, same digests).
 #include "block_hash.hpp"
 
 #include "file_io.hpp"
 
 #include <openssl/evp.h>
 #include <xxhash.h>
+#if defined(__x86_64__)
+#include <xxh_x86dispatch.h>
+#endif
 
 namespace dspace::blocks {
 
@@ -18,7 +22,11 @@ BlockId sha256(const void *data, std::size_t size) {
 
 QuickHash quick_hash(const void *data, std::size_t size) {
     XXH128_canonical_t canonical;
+#if defined(__x86_64__)
+    XXH128_canonicalFromHash(&canonical, XXH3_128bits_dispatch(data, size));
+#else
     XXH128_canonicalFromHash(&canonical, XXH3_128bits(data, size));
+#endif
     QuickHash out;
     std::memcpy(out.data(), canonical.digest, out.size());
     return out;

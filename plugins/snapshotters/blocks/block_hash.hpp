@@ -16,7 +16,7 @@ using QuickHash = std::array<std::uint8_t, 16>;
 
 //! SHA-256 of size bytes (OpenSSL EVP).
 BlockId sha256(const void *data, std::size_t size);
-//! XXH3-128 of size bytes.
+//! XXH3-128 of size bytes, by the fastest implementation the CPU runs (the digest is the same on every CPU).
 QuickHash quick_hash(const void *data, std::size_t size);
 //! True when every byte is zero (such blocks are holes, never stored).
 bool all_zero(const void *data, std::size_t size);
