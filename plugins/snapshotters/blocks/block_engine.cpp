@@ -443,7 +443,29 @@ struct SyncPass {
     ExtentTracking *tracking = nullptr;   //!< reflinks: tells unmoved live blocks; records the extents after this sync (apply)
     bool store_unchanged = false;         //!< the store's generation is the last sync's
     CloneRun clones {};                   //!< blocks being cloned from the store (apply)
+    std::vector<unsigned char> other_live; //!< the worker's buffer
+    std::vector<BlockRecord> run;         //!< the list's records of the blocks being compared
+    std::vector<std::uint8_t> same;       //!< whether each of them is already live
+    HashWorker worker {};                 //!< compares the second half of each run
 };
+
+//! Reads live blocks [first, first + count) of a file of size file_size (live_size bytes now) and sets same[i] when
+//! block first + i already holds records[i] (a hole: zeros or past the live end).
+void compare_live(int fd, const std::string &full, std::uint64_t file_size, std::uint64_t live_size, std::uint32_t page, std::uint64_t first,
+                  std::size_t count, const BlockRecord *records, std::vector<unsigned char> &buffer, std::uint8_t *same) {
+    std::uint64_t offset = first * page;
+    buffer.resize(count * page);
+    std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(count * page, live_size - offset)) : 0;
+    std::size_t got = want > 0 ? pread_some(fd, buffer.data(), want, offset, full) : 0;
+    for (std::size_t n = 0; n < count; ++n) {
+        std::uint32_t length = block_length(file_size, page, first + n);
+        std::size_t at = n * page;
+        std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
+        const BlockRecord &record = records[n];
+        same[n] = record.hole ? live_length == 0 || all_zero(buffer.data() + at, live_length)
+                              : live_length >= length && quick_hash(buffer.data() + at, length) == record.quick;
+    }
+}
 
 //! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
 //! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
@@ -527,8 +549,9 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         if (pass.tracking && fd.get() >= 0)
             unmoved = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store, pass.store_unchanged);
         auto is_unmoved = [&](std::uint64_t index) { return index < unmoved.size() && unmoved[std::size_t(index)]; };
-        live.resize(chunk_for(page));
-        std::uint64_t chunk_blocks = std::max<std::uint64_t>(1, live.size() / page);
+        // Runs of two chunks: this thread compares the first, the worker the second (reading and hashing a changed
+        // 1 GiB segment is most of a rollback after a checkpoint; two files' worth of it scale on two cores).
+        std::uint64_t run_blocks = 2 * (chunk_for(page) / page);
         for (std::uint64_t first = 0; first < entry.block_count;) {
             if (is_unmoved(first)) {
                 BlockRecord record = list.block();
@@ -537,19 +560,26 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
                 continue;
             }
             std::uint64_t end = first + 1; // a run of blocks to read
-            while (end < entry.block_count && end - first < chunk_blocks && !is_unmoved(end)) ++end;
-            std::uint64_t offset = first * page;
-            std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>((end - first) * page, live_size - offset)) : 0;
-            std::size_t got = want > 0 ? pread_some(fd.get(), live.data(), want, offset, full) : 0;
-            for (std::uint64_t n = 0; first < end; ++n, ++first) {
-                std::uint32_t length = block_length(entry.size, page, first);
-                std::size_t at = std::size_t(n) * page;
-                std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
-                BlockRecord record = list.block();
-                bool same = record.hole ? live_length == 0 || all_zero(live.data() + at, live_length)
-                                        : live_length >= length && quick_hash(live.data() + at, length) == record.quick;
-                if (!same) restore_block(first, record);
+            while (end < entry.block_count && end - first < run_blocks && !is_unmoved(end)) ++end;
+            std::size_t count = std::size_t(end - first);
+            pass.run.clear();
+            for (std::size_t n = 0; n < count; ++n) pass.run.push_back(list.block());
+            pass.same.assign(count, 0);
+            std::size_t mine = count * page < 2 * worker_min_bytes ? count : count / 2; // short runs stay on this thread
+            if (mine < count)
+                pass.worker.start([&, mine, count] {
+                    compare_live(fd.get(), full, entry.size, live_size, page, first + mine, count - mine, pass.run.data() + mine,
+                                 pass.other_live, pass.same.data() + mine);
+                });
+            try {
+                compare_live(fd.get(), full, entry.size, live_size, page, first, mine, pass.run.data(), live, pass.same.data());
+            } catch (...) {
+                pass.worker.wait_quietly();
+                throw;
             }
+            pass.worker.wait();
+            for (std::size_t n = 0; n < count; ++n, ++first)
+                if (!pass.same[n]) restore_block(first, pass.run[n]);
         }
     }
     if (!apply) return;
@@ -588,7 +618,7 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     std::vector<std::uint32_t> dir_modes;
     bool store_unchanged = known && known->store_generation == store.generation(); // no block collected since that sync
     SyncPass pass{job, list, store, apply, owner, state ? &*state : nullptr, plan, {}, {}, {}, granule, tracking ? &*tracking : nullptr,
-                  store_unchanged, {}};
+                  store_unchanged, {}, {}, {}, {}, {}};
     std::string removed_prefix;
     std::size_t l = 0;
     ListEntry entry;
