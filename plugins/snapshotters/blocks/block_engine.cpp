@@ -25,6 +25,8 @@ namespace {
 constexpr std::size_t chunk_bytes = 1 << 20;
 //! Runs of blocks shorter than this are hashed by the thread that read them, not handed to the hash worker.
 constexpr std::size_t worker_min_bytes = 128 << 10;
+//! A rollback compares a changed file's live blocks with the snapshot's in runs of this many bytes, on two threads.
+constexpr std::size_t compare_run_bytes = 64 << 20;
 
 std::string list_path(const std::string &payload_dir) { return payload_dir + "/" + block_list_name; }
 
@@ -449,21 +451,25 @@ struct SyncPass {
     HashWorker worker {};                 //!< compares the second half of each run
 };
 
-//! Reads live blocks [first, first + count) of a file of size file_size (live_size bytes now) and sets same[i] when
-//! block first + i already holds records[i] (a hole: zeros or past the live end).
+//! Reads live blocks [first, first + count) of a file of size file_size (live_size bytes now), a chunk at a time
+//! into buffer, and sets same[i] when block first + i already holds records[i] (a hole: zeros or past the live end).
 void compare_live(int fd, const std::string &full, std::uint64_t file_size, std::uint64_t live_size, std::uint32_t page, std::uint64_t first,
                   std::size_t count, const BlockRecord *records, std::vector<unsigned char> &buffer, std::uint8_t *same) {
-    std::uint64_t offset = first * page;
-    buffer.resize(count * page);
-    std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(count * page, live_size - offset)) : 0;
-    std::size_t got = want > 0 ? pread_some(fd, buffer.data(), want, offset, full) : 0;
-    for (std::size_t n = 0; n < count; ++n) {
-        std::uint32_t length = block_length(file_size, page, first + n);
-        std::size_t at = n * page;
-        std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
-        const BlockRecord &record = records[n];
-        same[n] = record.hole ? live_length == 0 || all_zero(buffer.data() + at, live_length)
-                              : live_length >= length && quick_hash(buffer.data() + at, length) == record.quick;
+    buffer.resize(chunk_for(page));
+    std::size_t chunk_blocks = buffer.size() / page;
+    for (std::size_t done = 0; done < count; done += chunk_blocks) {
+        std::size_t blocks = std::min(chunk_blocks, count - done);
+        std::uint64_t offset = (first + done) * page;
+        std::size_t want = offset < live_size ? std::size_t(std::min<std::uint64_t>(blocks * page, live_size - offset)) : 0;
+        std::size_t got = want > 0 ? pread_some(fd, buffer.data(), want, offset, full) : 0;
+        for (std::size_t n = 0; n < blocks; ++n) {
+            std::uint32_t length = block_length(file_size, page, first + done + n);
+            std::size_t at = n * page;
+            std::size_t live_length = got > at ? std::min<std::size_t>(got - at, page) : 0;
+            const BlockRecord &record = records[done + n];
+            same[done + n] = record.hole ? live_length == 0 || all_zero(buffer.data() + at, live_length)
+                                         : live_length >= length && quick_hash(buffer.data() + at, length) == record.quick;
+        }
     }
 }
 
@@ -549,9 +555,10 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         if (pass.tracking && fd.get() >= 0)
             unmoved = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store, pass.store_unchanged);
         auto is_unmoved = [&](std::uint64_t index) { return index < unmoved.size() && unmoved[std::size_t(index)]; };
-        // Runs of two chunks: this thread compares the first, the worker the second (reading and hashing a changed
-        // 1 GiB segment is most of a rollback after a checkpoint; two files' worth of it scale on two cores).
-        std::uint64_t run_blocks = 2 * (chunk_for(page) / page);
+        // Runs of up to 64 MiB: this thread compares the first half, the worker the second (reading and hashing a
+        // changed 1 GiB segment is most of a rollback after a checkpoint). Runs are long because waking the other
+        // thread costs a lot on a VM; only their records, 49 bytes a block, are held.
+        std::uint64_t run_blocks = compare_run_bytes / page;
         for (std::uint64_t first = 0; first < entry.block_count;) {
             if (is_unmoved(first)) {
                 BlockRecord record = list.block();
