@@ -157,12 +157,20 @@ struct ExtentTracking {
         Fd fd = open_checked(full, O_RDONLY | O_NOFOLLOW);
         record(path, fd.get(), digest);
     }
+    //! The shared extents recorded at the last sync for path when it then equalled the list entry with digest
+    //! (they still hold while the file is unchanged since), else null.
+    const std::vector<Extent> *recorded_extents(const std::string &path, const QuickHash &digest) const {
+        if (!recorded) return nullptr;
+        auto it = recorded->find(path);
+        return it != recorded->end() && it->second.digest == digest ? &it->second.extents : nullptr;
+    }
     //! For each block of the live file path (open as fd, page-sized blocks), its record when it is known without
     //! reading it: a full block, still shared and at the address recorded with the synced list's entry, whose
     //! stored block the store has (known without a lookup when store_unchanged: no collection since that sync).
-    //! Empty when none is.
+    //! Empty when none is. mapped (optional) receives the file's extents when they were mapped.
     std::vector<std::optional<BlockRecord>> unmoved(const std::string &path, int fd, std::uint64_t size, std::uint32_t page,
-                                                    const BlockStore &store, bool store_unchanged) {
+                                                    const BlockStore &store, bool store_unchanged,
+                                                    std::optional<std::vector<Extent>> *mapped = nullptr) {
         std::vector<std::optional<BlockRecord>> known;
         if (!recorded) return known;
         auto it = recorded->find(path);
@@ -171,6 +179,7 @@ struct ExtentTracking {
         if (!records) return known;
         auto now = file_extents(fd, path);
         if (!now) return known;
+        if (mapped) *mapped = *now;
         std::uint64_t full_blocks = std::min(size, synced.size()) / page;
         std::size_t then_cursor = 0, now_cursor = 0;
         for (std::uint64_t b = 0; b < full_blocks && b < records->size(); ++b) {
@@ -475,8 +484,10 @@ void compare_live(int fd, const std::string &full, std::uint64_t file_size, std:
 
 //! One pass of sync_in_place over a file: finds the live blocks that differ from the list's (by the live file's
 //! own block list when it is unchanged since it was synced with one, else by reading it), reads (and checks) the
-//! stored blocks that differ, and writes them when applying.
-void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::vector<BlockRecord> *live_records) {
+//! stored blocks that differ, and writes them when applying. live_extents: the shared extents recorded with
+//! live_records (reflinks; may be null).
+void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::vector<BlockRecord> *live_records,
+               const std::vector<Extent> *live_extents) {
     const EngineJob &job = pass.job;
     BlockListReader &list = pass.list;
     bool apply = pass.apply;
@@ -505,7 +516,7 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
     if (plan && fd.get() >= 0 && !live_records) {
         if (!apply && to_ns(st.st_mtim) < opened_ns - write_tick_margin_ns) {
             checked = &plan->files[entry.path];
-            *checked = CheckedFile{std::uint64_t(st.st_size), std::uint64_t(st.st_ino), to_ns(st.st_mtim), to_ns(st.st_ctim), {}};
+            *checked = CheckedFile{std::uint64_t(st.st_size), std::uint64_t(st.st_ino), to_ns(st.st_mtim), to_ns(st.st_ctim), {}, {}};
         } else if (apply) {
             auto it = plan->files.find(entry.path);
             follow_check = it != plan->files.end() && it->second.size == std::uint64_t(st.st_size) && it->second.inode == std::uint64_t(st.st_ino) &&
@@ -513,11 +524,24 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
             if (follow_check) checked = &it->second;
         }
     }
+    // With reflinks, the file's extents before this rewrite (when known without mapping it again), and the byte
+    // ranges it rewrites and those it clones: the extents after it follow from them, mapping only the cloned
+    // ranges (mapping a whole file that scattered rewrites fragmented costs more than the rewrite itself: XFS
+    // looks up the sharing of every extent).
+    std::optional<std::vector<Extent>> before;
+    if (apply && pass.tracking && live_records && live_extents) before = *live_extents;
+    if (follow_check) before = checked->extents;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> rewritten, cloned;
+    auto note = [](std::vector<std::pair<std::uint64_t, std::uint64_t>> &ranges, std::uint64_t position, std::uint64_t length) {
+        if (!ranges.empty() && ranges.back().second == position) ranges.back().second += length;
+        else ranges.emplace_back(position, position + length);
+    };
     // Makes block index the list's record (the check only notes the stored block to check); the live bytes there differ.
     auto restore_block = [&](std::uint64_t index, const BlockRecord &record) {
         if (checked && !follow_check) checked->differing.push_back(index);
         std::uint32_t length = block_length(entry.size, page, index);
         std::uint64_t position = index * page;
+        if (apply) note(rewritten, position, length);
         if (!apply) {
             if (!record.hole) pass.to_check.emplace_back(record.id, length);
         } else if (record.hole) {
@@ -528,6 +552,7 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
             bool verified = plan && std::binary_search(plan->verified.begin(), plan->verified.end(), record.id);
             if (!clone || !verified) pass.store.read_verified(record.id, length, stored); // checked before the live bytes are replaced
             if (clone) {
+                note(cloned, position, length);
                 pass.clones.add(source->first, source->second, fd.get(), position, length, full);
             } else {
                 pass.clones.flush();
@@ -553,7 +578,8 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
         // which the rollback's own writes and sync would write anyway.)
         std::vector<std::optional<BlockRecord>> unmoved;
         if (pass.tracking && fd.get() >= 0)
-            unmoved = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store, pass.store_unchanged);
+            unmoved = pass.tracking->unmoved(entry.path, fd.get(), live_size, page, pass.store, pass.store_unchanged,
+                                             apply ? &before : checked ? &checked->extents : nullptr);
         auto is_unmoved = [&](std::uint64_t index) { return index < unmoved.size() && unmoved[std::size_t(index)]; };
         // Runs of up to 64 MiB: this thread compares the first half, the worker the second (reading and hashing a
         // changed 1 GiB segment is most of a rollback after a checkpoint). Runs are long because waking the other
@@ -597,7 +623,16 @@ void sync_file(SyncPass &pass, const ListEntry &entry, bool exists, const std::v
     if (::futimens(fd.get(), times) != 0) throw_errno("cannot set the times of " + full);
     if (::fstat(fd.get(), &st) != 0) throw_errno("cannot examine " + full);
     if (pass.state) pass.state->add(entry.path, st, entry.digest, now_ns());
-    if (pass.tracking) pass.tracking->record(entry.path, fd.get(), entry.digest);
+    if (!pass.tracking) return;
+    if (!before) return pass.tracking->record(entry.path, fd.get(), entry.digest);
+    std::vector<Extent> after = without_ranges(*before, rewritten, entry.size);
+    for (const auto &[begin, end] : cloned) {
+        auto mapped = file_extents(fd.get(), full, begin, end);
+        if (!mapped) return pass.tracking->record(entry.path, fd.get(), entry.digest);
+        after.insert(after.end(), mapped->begin(), mapped->end());
+    }
+    std::sort(after.begin(), after.end(), [](const Extent &a, const Extent &b) { return a.logical < b.logical; });
+    pass.tracking->out.add(entry.path, entry.digest, after);
 }
 
 } // namespace
@@ -677,7 +712,8 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
                 if (tracking && apply) tracking->keep(entry.path, full, entry.digest);
                 continue;
             }
-            sync_file(pass, entry, match != nullptr, live_records);
+            sync_file(pass, entry, match != nullptr, live_records,
+                      live_records && tracking ? tracking->recorded_extents(entry.path, it->second.digest) : nullptr);
         }
     }
     for (skip_removed(); l < live.size(); skip_removed()) remove_live(live[l++]);

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "block_hash.hpp"
+#include "reflink.hpp"
 
 #include <dspace/sdk/host.hpp>
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@ struct CheckedFile {
     std::uint64_t size = 0, inode = 0;          //!< st_size, st_ino when checked
     std::int64_t mtime_ns = 0, ctime_ns = 0;    //!< st_mtim, st_ctim when checked
     std::vector<std::uint64_t> differing;       //!< indexes of the blocks to rewrite (or punch)
+    std::optional<std::vector<Extent>> extents; //!< its extents when checked, where the check mapped them (reflinks)
 };
 
 //! What the check (sync_in_place without apply) learnt, so that the rollback right after it need not read a live

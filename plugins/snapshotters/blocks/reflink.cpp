@@ -3,6 +3,7 @@
 
 #include "file_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -94,7 +95,7 @@ void CloneRun::flush() {
                          "retry; if it persists, report it with the file system's type and mount options");
 }
 
-std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what) {
+std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what, std::uint64_t begin, std::uint64_t end) {
     constexpr unsigned batch = 256;
     constexpr std::uint32_t unreliable = FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC | FIEMAP_EXTENT_ENCODED | FIEMAP_EXTENT_DATA_ENCRYPTED |
                                          FIEMAP_EXTENT_NOT_ALIGNED | FIEMAP_EXTENT_DATA_INLINE | FIEMAP_EXTENT_DATA_TAIL |
@@ -102,11 +103,16 @@ std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what)
     std::vector<unsigned char> raw(sizeof(struct fiemap) + batch * sizeof(struct fiemap_extent));
     auto *map = reinterpret_cast<struct fiemap *>(raw.data());
     std::vector<Extent> extents;
-    std::uint64_t start = 0;
+    std::uint64_t start = begin;
+    // Keeps the part of an extent inside [begin, end).
+    auto add = [&](std::uint64_t logical, std::uint64_t physical, std::uint64_t length, bool shared) {
+        std::uint64_t from = std::max(logical, begin), to = std::min(logical + length, end);
+        if (from < to) extents.push_back(Extent{from, physical + (from - logical), to - from, shared});
+    };
     for (bool first = true;; first = false) {
         std::memset(raw.data(), 0, raw.size());
         map->fm_start = start;
-        map->fm_length = FIEMAP_MAX_OFFSET - start;
+        map->fm_length = end - start;
         map->fm_flags = first ? FIEMAP_FLAG_SYNC : 0;
         map->fm_extent_count = batch;
         if (::ioctl(fd, FS_IOC_FIEMAP, map) != 0) {
@@ -116,13 +122,31 @@ std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what)
         if (map->fm_mapped_extents == 0) return extents;
         for (unsigned i = 0; i < map->fm_mapped_extents; ++i) {
             const struct fiemap_extent &e = map->fm_extents[i];
-            extents.push_back(Extent{e.fe_logical, e.fe_physical, e.fe_length,
-                                     (e.fe_flags & FIEMAP_EXTENT_SHARED) != 0 && (e.fe_flags & unreliable) == 0});
+            add(e.fe_logical, e.fe_physical, e.fe_length, (e.fe_flags & FIEMAP_EXTENT_SHARED) != 0 && (e.fe_flags & unreliable) == 0);
             if (e.fe_flags & FIEMAP_EXTENT_LAST) return extents;
         }
         const struct fiemap_extent &last = map->fm_extents[map->fm_mapped_extents - 1];
         start = last.fe_logical + last.fe_length;
+        if (start >= end) return extents;
     }
+}
+
+std::vector<Extent> without_ranges(const std::vector<Extent> &extents, const std::vector<std::pair<std::uint64_t, std::uint64_t>> &removed,
+                                   std::uint64_t size) {
+    std::vector<Extent> kept;
+    std::size_t r = 0;
+    for (const Extent &e : extents) {
+        if (!e.shared) continue;
+        std::uint64_t at = e.logical, end = std::min(e.logical + e.length, size);
+        while (r < removed.size() && removed[r].second <= at) ++r;
+        for (std::size_t i = r; at < end; ++i) {
+            std::uint64_t stop = i < removed.size() ? std::min(end, removed[i].first) : end; // up to the next removed range
+            if (stop > at) kept.push_back(Extent{at, e.physical + (at - e.logical), stop - at, true});
+            if (i >= removed.size()) break;
+            at = std::max(at, removed[i].second);
+        }
+    }
+    return kept;
 }
 
 std::uint64_t shared_physical(const std::vector<Extent> &extents, std::uint64_t offset, std::uint64_t length, std::size_t &cursor) {

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dspace::blocks {
@@ -57,8 +59,15 @@ struct Extent {
 };
 
 //! The extents of the open file fd (FS_IOC_FIEMAP with FIEMAP_FLAG_SYNC, so delayed writes are placed first);
-//! nothing when the file system cannot say.
-std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what);
+//! nothing when the file system cannot say. With a range [begin, end): only the extents that overlap it, cut to it.
+std::optional<std::vector<Extent>> file_extents(int fd, const std::string &what, std::uint64_t begin = 0,
+                                                std::uint64_t end = std::numeric_limits<std::uint64_t>::max());
+//! The shared extents of extents (sorted by logical offset) without the bytes of removed (sorted, not overlapping
+//! [begin, end) byte ranges) and without those at or past size: what a file that mapped as extents maps as once
+//! those ranges were rewritten and it was cut to size, as far as bytes still shared at the same address go (a
+//! rewrite moves a shared block, or leaves it unshared).
+std::vector<Extent> without_ranges(const std::vector<Extent> &extents, const std::vector<std::pair<std::uint64_t, std::uint64_t>> &removed,
+                                   std::uint64_t size);
 //! The physical address of bytes [offset, offset + length) when they lie in one shared extent of extents (sorted by
 //! logical offset), else 0. cursor: where the previous lookup ended (lookups in increasing offset are linear).
 std::uint64_t shared_physical(const std::vector<Extent> &extents, std::uint64_t offset, std::uint64_t length, std::size_t &cursor);

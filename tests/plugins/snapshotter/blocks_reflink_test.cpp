@@ -42,6 +42,22 @@ TEST_CASE("blocks: a block's physical address is known only inside one shared ex
     CHECK(shared_physical({}, 0, 8192, cursor) == 0);
 }
 
+TEST_CASE("blocks: a file's shared extents without rewritten ranges keep their addresses, cut at its size", "[blocks]") {
+    std::vector<Extent> extents{{0, 1 << 20, 65536, true}, {65536, 9 << 20, 8192, false}, {73728, 5 << 20, 32768, true}};
+    auto kept = without_ranges(extents, {{8192, 16384}, {24576, 32768}, {73728, 77824}, {90112, 200000}}, 1 << 30);
+    REQUIRE(kept.size() == 4);
+    CHECK((kept[0].logical == 0 && kept[0].physical == (1u << 20) && kept[0].length == 8192));
+    CHECK((kept[1].logical == 16384 && kept[1].physical == (1u << 20) + 16384 && kept[1].length == 8192));
+    CHECK((kept[2].logical == 32768 && kept[2].physical == (1u << 20) + 32768 && kept[2].length == 32768));
+    CHECK((kept[3].logical == 77824 && kept[3].physical == (5u << 20) + 4096 && kept[3].length == 12288)); // the unshared one dropped
+    for (const auto &e : kept) CHECK(e.shared);
+    auto cut = without_ranges(extents, {}, 20000); // truncated to 20,000 bytes
+    REQUIRE(cut.size() == 1);
+    CHECK((cut[0].logical == 0 && cut[0].length == 20000));
+    CHECK(without_ranges(extents, {{0, 1 << 30}}, 1 << 30).empty());
+    CHECK(without_ranges({}, {{0, 4096}}, 1 << 30).empty());
+}
+
 TEST_CASE("blocks: the extents file keeps shared extents only, for its own data directory, until the state is forgotten", "[blocks]") {
     dspace_test::TempDir space;
     std::string data = (space.path() / "data").string(), other = (space.path() / "other").string();

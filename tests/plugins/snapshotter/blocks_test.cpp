@@ -225,6 +225,16 @@ bool packs_aligned(const stdfs::path &home, std::uint32_t granule) {
     return true;
 }
 
+//! The extents of file as FIEMAP reports them (the test fails when the file system cannot say).
+std::vector<dspace::blocks::Extent> extents_of(const stdfs::path &file) {
+    int fd = ::open(file.c_str(), O_RDONLY);
+    REQUIRE(fd >= 0);
+    auto extents = dspace::blocks::file_extents(fd, file.string());
+    ::close(fd);
+    REQUIRE(extents);
+    return *extents;
+}
+
 //! True, with the reason printed, when this machine cannot loop-mount an XFS image (the XFS tests then skip).
 bool xfs_unavailable() {
     std::string why = dspace_test::LoopXfs::unavailable();
@@ -266,13 +276,9 @@ TEST_CASE("blocks snapshotter: on XFS with reflinks, packs are aligned and rollb
     ::close(sparse_fd);
     std::string payload = blocks->snapshot();
     auto expected = describe(blocks->data);
-    int fd = ::open((blocks->data / "whole").c_str(), O_RDONLY);
-    REQUIRE(fd >= 0);
-    auto extents = dspace::blocks::file_extents(fd, "whole");
-    ::close(fd);
-    REQUIRE(extents);
+    auto extents = extents_of(blocks->data / "whole");
     std::size_t cursor = 0;
-    for (std::uint64_t at = 0; at < whole.size(); at += 4096) CHECK(dspace::blocks::shared_physical(*extents, at, 4096, cursor) != 0);
+    for (std::uint64_t at = 0; at < whole.size(); at += 4096) CHECK(dspace::blocks::shared_physical(extents, at, 4096, cursor) != 0);
     stdfs::remove(blocks->data / "whole");
     stdfs::remove(blocks->data / "sparse");
     blocks->roll_back(payload); // the removed files come back cloned from the store
@@ -283,7 +289,7 @@ TEST_CASE("blocks snapshotter: on XFS with reflinks, packs are aligned and rollb
     CHECK(packs_aligned(blocks->loaded.home.path(), 4096));
     REQUIRE(stdfs::exists(blocks->data.parent_path() / "blocks.state.extents"));
     std::string block(4096, 'n');
-    fd = ::open((blocks->data / "whole").c_str(), O_WRONLY);
+    int fd = ::open((blocks->data / "whole").c_str(), O_WRONLY);
     REQUIRE(fd >= 0);
     REQUIRE(::pwrite(fd, block.data(), block.size(), 40960) == ssize_t(block.size()));
     ::close(fd);
@@ -361,6 +367,49 @@ TEST_CASE("blocks snapshotter: on XFS, a rollback reads of a changed file only t
     REQUIRE(restored.ok());
     CHECK(bytes_read() - read_before < (4u << 20));
     CHECK(describe(blocks->data) == expected);
+}
+
+TEST_CASE("blocks snapshotter: on XFS, a rollback records where it cloned scattered blocks, so the next snapshot reads only "
+          "what moved since", "[blocks][xfs]") {
+    if (xfs_unavailable()) return;
+    BlocksOnXfs on_xfs(512ull << 20);
+    std::optional<Blocks> &blocks = on_xfs.blocks;
+    write_old(blocks->data / "big", random_bytes(16 << 20, 41));
+    write_old(blocks->data / "scattered", random_bytes(16 << 20, 42));
+    std::string payload = blocks->snapshot();
+    auto expected = describe(blocks->data);
+    std::string lone = random_bytes(4096, 43), run = random_bytes(1 << 20, 44);
+    for (const char *name : {"big", "scattered"}) { // every 13th block (1.2 MiB each), and in big a 1 MiB run
+        int fd = ::open((blocks->data / name).c_str(), O_WRONLY);
+        REQUIRE(fd >= 0);
+        for (off_t at = 4096; at < (16 << 20); at += 13 * 4096) REQUIRE(::pwrite(fd, lone.data(), lone.size(), at) == ssize_t(lone.size()));
+        if (std::string(name) == "big") REQUIRE(::pwrite(fd, run.data(), run.size(), off_t(12) << 20) == ssize_t(run.size()));
+        ::close(fd);
+    }
+    auto changed = describe(blocks->data);
+    std::string changed_payload = blocks->snapshot(payload); // then the rollback knows the changed blocks from the two lists
+    blocks->roll_back(payload);
+    CHECK(describe(blocks->data) == expected);
+    auto extents = extents_of(blocks->data / "big");
+    std::size_t cursor = 0;
+    CHECK(dspace::blocks::shared_physical(extents, 0, 4096, cursor) != 0);           // untouched: still shared
+    CHECK(dspace::blocks::shared_physical(extents, 4096, 4096, cursor) != 0);        // a lone block: cloned back
+    CHECK(dspace::blocks::shared_physical(extents, 12 << 20, 1 << 20, cursor) != 0); // the run: cloned back
+    std::string later = random_bytes(4096, 45); // the server writes again: each file changed since the rollback
+    for (const char *name : {"big", "scattered"}) {
+        int out = ::open((blocks->data / name).c_str(), O_WRONLY);
+        REQUIRE(out >= 0);
+        REQUIRE(::pwrite(out, later.data(), later.size(), off_t(3) << 20) == ssize_t(later.size()));
+        ::close(out);
+    }
+    auto rewritten = describe(blocks->data);
+    std::uint64_t read_before = bytes_read();
+    std::string again = blocks->snapshot(payload);
+    CHECK(bytes_read() - read_before < (2u << 20)); // the two blocks written since and the block lists: not the 3.5 MiB rolled back
+    blocks->roll_back(changed_payload);
+    CHECK(describe(blocks->data) == changed);
+    blocks->roll_back(again);
+    CHECK(describe(blocks->data) == rewritten);
 }
 
 TEST_CASE("blocks snapshotter: a rollback rewrites only changed files and keeps sparse files sparse") {
