@@ -5,6 +5,7 @@
 
 #include <dspace/core/error.hpp>
 #include <dspace/core/expiry.hpp>
+#include <dspace/core/process.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -22,7 +23,7 @@ void start_watcher(Context &context, const std::string &name) {
     std::vector<std::string> args = self_invocation(context, watch_verb);
     args.push_back(name);
     std::string program = args.front();
-    spawn_watcher_process(program, std::vector<std::string>(args.begin() + 1, args.end()));
+    spawn_background(program, std::vector<std::string>(args.begin() + 1, args.end()));
 }
 
 int run_watch(Context &context, const std::vector<std::string> &args) {

@@ -424,4 +424,27 @@ void exec_replace(const sdk::Command &command) {
     throw Error("cannot run " + command.argv[0] + ": " + std::strerror(errno));
 }
 
+void spawn_background(const std::string &program, const std::vector<std::string> &args) {
+    pid_t child = ::fork();
+    if (child < 0) throw Error("cannot start " + program + " in the background: fork failed", "check the system's process limit");
+    if (child != 0) {
+        ::waitpid(child, nullptr, 0);
+        return;
+    }
+    ::setsid();
+    ::close_range(3, ~0U, 0);
+    int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
+    if (null > 2) ::close(null);
+    if (::chdir("/") != 0) _exit(1);
+    if (::fork() == 0) { // the grandchild is re-parented to init
+        std::vector<char *> argv{const_cast<char *>(program.c_str())};
+        for (const auto &arg : args) argv.push_back(const_cast<char *>(arg.c_str()));
+        argv.push_back(nullptr);
+        ::execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    _exit(0);
+}
+
 } // namespace dspace

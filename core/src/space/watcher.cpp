@@ -64,29 +64,6 @@ bool watcher_running(const SpaceManager &spaces, const std::string &name) {
     return held;
 }
 
-void spawn_watcher_process(const std::string &program, const std::vector<std::string> &args) {
-    pid_t child = ::fork();
-    if (child < 0) throw Error(std::string("cannot start the expiry watcher: fork failed"), "check the system's process limit");
-    if (child != 0) {
-        ::waitpid(child, nullptr, 0);
-        return;
-    }
-    ::setsid();
-    ::close_range(3, ~0U, 0);
-    int null = ::open("/dev/null", O_RDWR);
-    for (int fd = 0; fd <= 2; ++fd) ::dup2(null, fd);
-    if (null > 2) ::close(null);
-    if (::chdir("/") != 0) _exit(1);
-    if (::fork() == 0) { // the grandchild is re-parented to init
-        std::vector<char *> argv{const_cast<char *>(program.c_str())};
-        for (const auto &arg : args) argv.push_back(const_cast<char *>(arg.c_str()));
-        argv.push_back(nullptr);
-        ::execv(program.c_str(), argv.data());
-        _exit(127);
-    }
-    _exit(0);
-}
-
 void watch_space(SpaceManager &spaces, const std::string &name) {
     if (!spaces.exists(name)) return;
     int lock = ::open(watch_lock_path(spaces, name).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

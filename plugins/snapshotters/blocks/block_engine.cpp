@@ -56,21 +56,6 @@ std::string read_link(const std::string &path) {
 //! Block size times a whole number of blocks close to 1 MiB.
 std::size_t chunk_for(std::uint32_t page_size) { return std::max<std::size_t>(1, chunk_bytes / page_size) * page_size; }
 
-//! Removes path and everything below it, never following symlinks.
-void remove_tree(const std::string &path) {
-    struct stat st {};
-    if (!lstat_if_exists(path, st)) return;
-    if (S_ISDIR(st.st_mode)) {
-        auto entries = scan_tree(path); // sorted: a directory before its children, so delete in reverse
-        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
-            std::string full = path + "/" + it->path;
-            if ((S_ISDIR(it->st.st_mode) ? ::rmdir(full.c_str()) : ::unlink(full.c_str())) != 0 && errno != ENOENT)
-                throw_errno("cannot remove " + full);
-        }
-        if (::rmdir(path.c_str()) != 0) throw_errno("cannot remove " + path);
-    } else if (::unlink(path.c_str()) != 0) throw_errno("cannot remove " + path);
-}
-
 //! The owner new entries of the data directory get (its own), when dspace may give files away.
 struct Owner {
     bool change = false;

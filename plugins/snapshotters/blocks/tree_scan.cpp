@@ -1,4 +1,4 @@
-// Listing a data directory.
+// Listing and removing a data directory.
 #include "tree_scan.hpp"
 
 #include "file_io.hpp"
@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <dirent.h>
+#include <unistd.h>
 
 namespace dspace::blocks {
 
@@ -49,6 +50,20 @@ std::vector<LiveEntry> scan_tree(const std::string &root) {
     scan_dir(root, "", out);
     std::sort(out.begin(), out.end(), [](const LiveEntry &a, const LiveEntry &b) { return a.path < b.path; });
     return out;
+}
+
+void remove_tree(const std::string &path) {
+    struct stat st {};
+    if (!lstat_if_exists(path, st)) return;
+    if (S_ISDIR(st.st_mode)) {
+        auto entries = scan_tree(path); // sorted: a directory before its children, so delete in reverse
+        for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+            std::string full = path + "/" + it->path;
+            if ((S_ISDIR(it->st.st_mode) ? ::rmdir(full.c_str()) : ::unlink(full.c_str())) != 0 && errno != ENOENT)
+                throw_errno("cannot remove " + full);
+        }
+        if (::rmdir(path.c_str()) != 0) throw_errno("cannot remove " + path);
+    } else if (::unlink(path.c_str()) != 0) throw_errno("cannot remove " + path);
 }
 
 } // namespace dspace::blocks

@@ -1,4 +1,4 @@
-// The entries of a data directory in path order (the order of block lists), without following symlinks.
+// The entries of a data directory in path order (the order of block lists), and removing a tree; neither follows symlinks.
 #pragma once
 
 #include <string>
@@ -18,5 +18,7 @@ struct LiveEntry {
 std::vector<LiveEntry> scan_tree(const std::string &root);
 //! The block list type of st: 'F', 'D' or 'L' ('?' for other kinds).
 char entry_type(const struct stat &st);
+//! Removes path and everything below it, never following symlinks; nothing when it is absent.
+void remove_tree(const std::string &path);
 
 } // namespace dspace::blocks

@@ -30,8 +30,6 @@ std::vector<std::string> remove_expired(SpaceManager &spaces);
 
 //! True when a watcher process holds the watch lock of space name.
 bool watcher_running(const SpaceManager &spaces, const std::string &name);
-//! Starts `program args...` fully detached: own session, no inherited descriptors, stdio on /dev/null, cwd /.
-void spawn_watcher_process(const std::string &program, const std::vector<std::string> &args);
 //! The watcher's loop for space name: stops it when idle_stop_seconds pass with no client connected, removes
 //! it when its TTL passes. Returns when the space is gone, or stopped with no TTL left, or another watcher
 //! holds the lock.

@@ -69,6 +69,9 @@ sdk::Result<PipelineResult> run_pipeline(const std::vector<sdk::Command> &comman
 pid_t spawn_detached(const sdk::Command &command, const std::string &log_file,
                      const std::function<void(pid_t)> &record = {});
 
+//! Starts `program args...` fully detached and returns at once: own session, no inherited descriptors (so no
+//! locks), stdio on /dev/null, cwd /; re-parented to init (nothing to reap).
+void spawn_background(const std::string &program, const std::vector<std::string> &args);
 //! True when pid exists and is not a zombie (reaps it when it is our child).
 bool process_alive(pid_t pid);
 //! The kernel's start time of pid (clock ticks since boot), to tell a reused pid apart; nullopt when gone.
