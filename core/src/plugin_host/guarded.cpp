@@ -271,6 +271,17 @@ private:
     sdk::BlockTransfer &inner_;
 };
 
+class GuardedWarmSpare final : public sdk::WarmSpare, Guard {
+public:
+    GuardedWarmSpare(sdk::WarmSpare &inner, PluginIdentity plugin) : Guard(std::move(plugin)), inner_(inner) {}
+    sdk::Status refresh_spare(sdk::Host &host, const sdk::RestoreJob &job) override {
+        return call("WarmSpare::refresh_spare", [&] { return inner_.refresh_spare(host, job); });
+    }
+
+private:
+    sdk::WarmSpare &inner_;
+};
+
 //! Wraps iface (a Cap*) in Decorator.
 template <typename Cap, typename Decorator>
 GuardedCapability wrap(void *iface, const PluginIdentity &plugin) {
@@ -305,6 +316,7 @@ GuardedCapability guard_capability(sdk::CapabilityId id, void *iface, const Plug
     case sdk::CapabilityId::in_place_restore: return wrap<sdk::InPlaceRestore, GuardedInPlaceRestore>(iface, plugin);
     case sdk::CapabilityId::shared_store: return wrap<sdk::SharedStore, GuardedSharedStore>(iface, plugin);
     case sdk::CapabilityId::block_transfer: return wrap<sdk::BlockTransfer, GuardedBlockTransfer>(iface, plugin);
+    case sdk::CapabilityId::warm_spare: return wrap<sdk::WarmSpare, GuardedWarmSpare>(iface, plugin);
     }
     return {};
 }

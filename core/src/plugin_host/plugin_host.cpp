@@ -32,7 +32,8 @@ const char *capability_kind(sdk::CapabilityId id) {
     case sdk::CapabilityId::migration_plan: return "migrator";
     case sdk::CapabilityId::in_place_restore:
     case sdk::CapabilityId::shared_store:
-    case sdk::CapabilityId::block_transfer: return "snapshotter";
+    case sdk::CapabilityId::block_transfer:
+    case sdk::CapabilityId::warm_spare: return "snapshotter";
     }
     return nullptr;
 }

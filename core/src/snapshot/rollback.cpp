@@ -7,6 +7,9 @@
 //   data.rollback-complete marker: data.rollback-new is complete (written before the live server is stopped)
 //   data.rollback-old/     the previous live data, between the two renames and until it is deleted
 //   rollback.journal       in-place rollback under way: "<snapshot>\n<stopped|running|paused>\n" (fsynced)
+//
+// After an in-place rollback by a snapshotter with WarmSpare, a background process (refresh_spare) brings the
+// snapshotter's spare copy up to the snapshot, so that the next rollback to it can be a swap of directories.
 #include <dspace/core/error.hpp>
 #include <dspace/core/fs.hpp>
 #include <dspace/core/migrate.hpp>
@@ -185,7 +188,7 @@ void SnapshotService::recover_data_leftovers(const std::string &space) {
     }
 }
 
-void SnapshotService::rollback(const std::string &space, const std::string &snap) {
+bool SnapshotService::rollback(const std::string &space, const std::string &snap) {
     recover_snapshot_leftovers(space);
     FileLock lock = spaces_.lock(space);
     SpaceState state = spaces_.load(space);
@@ -193,7 +196,10 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     require_intact(manifest); // before the server is stopped or any data is moved
     // In place only for the space's own data: foreign data takes the copy path, which gives it this space's credentials.
     auto *in_place = plugins_.capability<sdk::InPlaceRestore>(restorer(state, manifest).name());
-    if (in_place && !data_is_foreign(manifest, state)) return rollback_in_place(state, manifest, *in_place);
+    if (in_place && !data_is_foreign(manifest, state)) {
+        rollback_in_place(state, manifest, *in_place);
+        return plugins_.capability<sdk::WarmSpare>(manifest.snapshotter) != nullptr;
+    }
     stdfs::path dir = spaces_.space_dir(space);
     stdfs::path data = spaces_.data_dir(space);
     try {
@@ -218,9 +224,24 @@ void SnapshotService::rollback(const std::string &space, const std::string &snap
     fs::remove_tree(dir / rollback_complete);
     fs::fsync_dir(dir);
     forget_interrupted_migration(host_.paths(), space, snap);
-    if (before == SpaceStatus::stopped) return;
+    if (before == SpaceStatus::stopped) return false;
     spaces_.start_locked(state);
     if (before == SpaceStatus::paused) spaces_.freeze_locked(state);
+    return false;
+}
+
+void SnapshotService::refresh_spare(const std::string &space, const std::string &snap) {
+    // Two refreshes can queue for the lock in either order; the spare then holds either snapshot, and a rollback to
+    // the other rewrites in place as without a spare.
+    FileLock lock = spaces_.lock(space);
+    if (present(spaces_.space_dir(space) / rollback_journal) || !store_->exists(space, snap)) return;
+    SpaceState state = spaces_.load(space);
+    SnapshotManifest manifest = store_->read(space, snap);
+    auto *spare = plugins_.capability<sdk::WarmSpare>(manifest.snapshotter);
+    if (!spare || data_is_foreign(manifest, state)) return;
+    sdk::RestoreJob job = restore_job(state, manifest);
+    job.server = spaces_.server(state);
+    throw_if_failed(spare->refresh_spare(host_, job));
 }
 
 } // namespace dspace

@@ -715,6 +715,28 @@ void sync_in_place(const EngineJob &requested, bool apply, sdk::Progress &progre
     if (tracking) tracking->out.commit();
 }
 
+bool equals_by_state(const EngineJob &job) {
+    auto known = load_state(job.data_dir);
+    struct stat root {};
+    if (!known || !lstat_if_exists(job.data_dir, root) || !S_ISDIR(root.st_mode)) return false;
+    BlockListReader list(list_path(job.payload_dir));
+    auto live = scan_tree(job.data_dir);
+    std::size_t l = 0;
+    ListEntry entry;
+    while (list.next(entry)) {
+        if (l == live.size() || live[l].path != entry.path) return false; // missing here, or something extra before it
+        const struct stat &st = live[l++].st;
+        if (entry_type(st) != entry.type || (entry.type != 'L' && permission_bits(st) != entry.mode)) return false;
+        if (entry.type == 'L' && read_link(job.data_dir + "/" + entry.path) != entry.target) return false;
+        if (entry.type == 'D' && to_ns(st.st_mtim) != entry.mtime_ns) return false;
+        if (entry.type != 'F') continue;
+        auto it = known->files.find(entry.path);
+        if (it == known->files.end() || !unchanged(it->second, st) || it->second.digest != entry.digest || to_ns(st.st_mtim) != entry.mtime_ns)
+            return false;
+    }
+    return l == live.size();
+}
+
 void verify_payload(const std::string &store_root, const std::string &payload_dir) {
     BlockStore store(store_root, BlockStore::Access::shared);
     BlockListReader list(list_path(payload_dir));

@@ -53,6 +53,10 @@ void restore_new(const EngineJob &job, sdk::Progress &progress);
 //! every stored block that would be written (!apply). Idempotent. Leaves syncing the writes to the caller. plan (may be null): filled by the check, used
 //! by apply when it is about the same directories.
 void sync_in_place(const EngineJob &job, bool apply, sdk::Progress &progress, RestorePlan *plan = nullptr);
+//! True when job.data_dir equals the payload as far as its sync state tells, without reading a file: every entry
+//! present with its type, mode and target, every file unchanged since it was synced with the entry's blocks, and
+//! nothing more. False as soon as anything differs or is unknown.
+bool equals_by_state(const EngineJob &job);
 //! Reads and checks every stored block the payload uses.
 void verify_payload(const std::string &store_root, const std::string &payload_dir);
 //! Deletes stored blocks none of the live payloads uses; returns bytes freed.

@@ -1,8 +1,11 @@
 // The blocks snapshotter: files split into page-sized blocks, each stored once under its SHA-256 in a store
-// shared by every snapshot of $DSPACE_HOME; a snapshot is a block list. Rollback rewrites only what differs.
+// shared by every snapshot of $DSPACE_HOME; a snapshot is a block list. Rollback rewrites only what differs, or
+// swaps in a warm spare of the snapshot when it keeps one.
 #include "block_engine.hpp"
 #include "block_transfer.hpp"
 #include "file_io.hpp"
+#include "reflink.hpp"
+#include "warm_spare.hpp"
 
 #include <dspace/sdk/plugin.hpp>
 #include <dspace/sdk/snapshotter_capabilities.hpp>
@@ -26,8 +29,11 @@ sdk::Status guarded(const std::string &what, const std::function<void()> &fn) {
     }
 }
 
+//! The setting that says when to keep a warm spare.
+constexpr const char *warm_spare_key = "snapshotters.blocks.warm_spare";
+
 class BlocksSnapshotter final : public sdk::Snapshotter, public sdk::InPlaceRestore, public sdk::SharedStore,
-                                public sdk::BlockTransfer {
+                                public sdk::BlockTransfer, public sdk::WarmSpare {
 public:
     std::string name() const override { return "blocks"; }
     std::string description() const override {
@@ -49,7 +55,9 @@ public:
 
     sdk::Status verify_restore(sdk::Host &host, const sdk::RestoreJob &job) override {
         return guarded("checking the snapshot's blocks before rolling back space '" + job.server.space + "'", [&] {
-            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), false, host.progress(), &plan_);
+            blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
+            plan_ = {};
+            if (!spare_ready(engine)) blocks::sync_in_place(engine, false, host.progress(), &plan_); // (a ready spare was checked as it was written)
         });
     }
 
@@ -57,7 +65,25 @@ public:
         return guarded("rolling back space '" + job.server.space + "' in place", [&] {
             blocks::RestorePlan plan = std::move(plan_); // followed once, by the rollback right after its check
             plan_ = {};
-            blocks::sync_in_place(make_job(host, job.server.data_dir, job.payload_dir, job.page_size), true, host.progress(), &plan);
+            blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
+            blocks::settle_spare_states(engine.data_dir);
+            if (spare_ready(engine)) return blocks::swap_in_spare(engine.data_dir);
+            blocks::sync_in_place(engine, true, host.progress(), &plan);
+        });
+    }
+
+    sdk::Status refresh_spare(sdk::Host &host, const sdk::RestoreJob &job) override {
+        std::string mode = host.config().get(warm_spare_key).value_or("auto");
+        if (mode != "auto" && mode != "on" && mode != "off")
+            return sdk::Status::failure(std::string(warm_spare_key) + " is '" + mode + "'; it must be auto, on or off",
+                                        std::string("run `dspace config set ") + warm_spare_key + " auto`");
+        return guarded("refreshing the warm spare of space '" + job.server.space + "'", [&] {
+            blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
+            bool wanted = mode == "on" || (mode == "auto" && blocks::reflink_granule(engine.store_root, engine.data_dir) > 0);
+            if (!wanted) return blocks::remove_spare(engine.data_dir);
+            blocks::make_spare_dir(engine.data_dir);
+            engine.data_dir = blocks::spare_data_dir(engine.data_dir);
+            if (!blocks::equals_by_state(engine)) blocks::sync_in_place(engine, true, host.progress());
         });
     }
 
@@ -110,6 +136,13 @@ private:
 
     static std::string store_root(sdk::Host &host) { return host.home_dir() + "/blocks"; }
 
+    //! True when the spare of engine.data_dir equals the snapshot (by its state: nothing is read).
+    static bool spare_ready(const blocks::EngineJob &engine) {
+        blocks::EngineJob spare = engine;
+        spare.data_dir = blocks::spare_data_dir(engine.data_dir);
+        return blocks::equals_by_state(spare);
+    }
+
     static blocks::EngineJob make_job(sdk::Host &host, const std::string &data_dir, const std::string &payload_dir, std::uint32_t page_size) {
         blocks::EngineJob job;
         job.store_root = store_root(host);
@@ -127,6 +160,11 @@ void register_blocks(sdk::Registrar &registrar) {
     registrar.provide<sdk::InPlaceRestore>("blocks", self);
     registrar.provide<sdk::SharedStore>("blocks", self);
     registrar.provide<sdk::BlockTransfer>("blocks", self);
+    registrar.provide<sdk::WarmSpare>("blocks", self);
+    registrar.add_config_key(warm_spare_key, sdk::ConfigKeyType::text,
+                             "keep a ready copy of the snapshot last rolled back to, so that rolling back to it again is a swap of "
+                             "directories: auto (the default: where the file system shares blocks between files, so it costs little "
+                             "disk), on (also elsewhere: as much disk again as the space's data), or off");
 }
 
 } // namespace

@@ -40,29 +40,51 @@ bool unchanged(const Fingerprint &fingerprint, const struct stat &st) {
            fingerprint.inode == std::uint64_t(st.st_ino) && fingerprint.ctime_ns == to_ns(st.st_ctim);
 }
 
-std::optional<SyncState> load_state(const std::string &data_dir) {
+namespace {
+
+//! Opens data_dir's state file and reads its header: the boot and directory identity it was written for.
+std::optional<RecordReader> open_state(const std::string &data_dir, std::string &boot, std::string &identity) {
     struct stat st {};
     std::string path = state_path(data_dir);
     if (!lstat_if_exists(path, st) || !S_ISREG(st.st_mode)) return std::nullopt;
+    std::optional<RecordReader> in;
+    in.emplace(path);
+    char got[8];
+    in->bytes(got, sizeof got);
+    if (std::memcmp(got, magic, sizeof magic) != 0) return std::nullopt;
+    boot = in->text();
+    identity = in->text();
+    return in;
+}
+
+} // namespace
+
+std::string recorded_identity(const std::string &data_dir) {
+    std::string boot, identity;
     try {
-        RecordReader in(path);
-        char got[8];
-        in.bytes(got, sizeof got);
-        if (std::memcmp(got, magic, sizeof magic) != 0) return std::nullopt;
-        std::string boot = in.text(), identity = in.text();
-        if (boot.empty() || boot != boot_id() || identity != directory_identity(data_dir)) return std::nullopt;
+        return open_state(data_dir, boot, identity) ? identity : std::string();
+    } catch (const BlockError &) {
+        return {};
+    }
+}
+
+std::optional<SyncState> load_state(const std::string &data_dir) {
+    try {
+        std::string boot, identity;
+        auto in = open_state(data_dir, boot, identity);
+        if (!in || boot.empty() || boot != boot_id() || identity != directory_identity(data_dir)) return std::nullopt;
         SyncState state;
-        state.store_generation = in.text();
-        auto count = in.integer<std::uint64_t>();
+        state.store_generation = in->text();
+        auto count = in->integer<std::uint64_t>();
         std::map<std::string, Fingerprint> &files = state.files;
         for (std::uint64_t i = 0; i < count; ++i) {
-            std::string file = in.text();
+            std::string file = in->text();
             Fingerprint f;
-            f.size = in.integer<std::uint64_t>();
-            f.mtime_ns = std::int64_t(in.integer<std::uint64_t>());
-            f.inode = in.integer<std::uint64_t>();
-            f.ctime_ns = std::int64_t(in.integer<std::uint64_t>());
-            in.bytes(f.digest.data(), f.digest.size());
+            f.size = in->integer<std::uint64_t>();
+            f.mtime_ns = std::int64_t(in->integer<std::uint64_t>());
+            f.inode = in->integer<std::uint64_t>();
+            f.ctime_ns = std::int64_t(in->integer<std::uint64_t>());
+            in->bytes(f.digest.data(), f.digest.size());
             files.emplace(std::move(file), f);
         }
         return state;

@@ -37,6 +37,8 @@ struct SyncState {
 std::string state_path(const std::string &data_dir);
 //! Identifies the data directory itself: "device:inode", or empty when it is absent.
 std::string directory_identity(const std::string &data_dir);
+//! The directory identity data_dir's state file was written for (whatever the directory is now), or empty.
+std::string recorded_identity(const std::string &data_dir);
 //! What the last sync of data_dir recorded, or nothing when absent, damaged or not trustworthy.
 std::optional<SyncState> load_state(const std::string &data_dir);
 //! True when st still matches fingerprint (same size, mtime, inode and ctime).

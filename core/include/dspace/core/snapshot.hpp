@@ -54,8 +54,12 @@ public:
     //! Takes a snapshot; returns its manifest.
     SnapshotManifest take(const SnapshotOptions &options);
     //! Replaces the data of space by that of its snapshot snap; the space keeps its name, port and
-    //! credentials and runs afterwards if it ran before. Open connections are dropped.
-    void rollback(const std::string &space, const std::string &snap);
+    //! credentials and runs afterwards if it ran before. Open connections are dropped. Returns true when the
+    //! snapshotter keeps a warm spare (WarmSpare): refresh_spare(space, snap) should then run in the background.
+    bool rollback(const std::string &space, const std::string &snap);
+    //! Brings the warm spare of space up to its snapshot snap (WarmSpare::refresh_spare), waiting for the space's
+    //! lock; nothing when a rollback is still to be finished, or the space or snapshot is gone.
+    void refresh_spare(const std::string &space, const std::string &snap);
     //! Creates new_name as an independent copy of source: of its current data (after a clean stop,
     //! restarted afterwards), or of its snapshot snap when not empty. temporary: the copy belongs to this process,
     //! and the next command removes it once the process has died (CreateOptions::temporary).

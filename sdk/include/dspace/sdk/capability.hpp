@@ -35,6 +35,7 @@ enum class CapabilityId : std::uint32_t {
     in_place_restore = 8, //!< Snapshotter: InPlaceRestore (since 1.1)
     shared_store = 9,     //!< Snapshotter: SharedStore (since 1.1)
     block_transfer = 10,  //!< Snapshotter: BlockTransfer (since 1.1)
+    warm_spare = 11,      //!< Snapshotter: WarmSpare (since 1.1)
 };
 
 } // namespace dspace::sdk

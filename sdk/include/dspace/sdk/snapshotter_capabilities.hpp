@@ -29,6 +29,19 @@ public:
     virtual Status restore_in_place(Host &host, const RestoreJob &job) = 0;
 };
 
+//! Keeps a ready copy of the snapshot a space was last rolled back to (a *warm spare*), so that the next
+//! rollback to it is a swap of directories rather than a rewrite: the snapshotter's restore_in_place uses the
+//! spare when it still equals the snapshot. Without it, every rollback rewrites what differs.
+class DSPACE_SDK_VISIBLE WarmSpare {
+public:
+    static constexpr CapabilityId id = CapabilityId::warm_spare; //!< this capability's id
+    virtual ~WarmSpare() = default;
+    //! Makes the spare of job.server.data_dir equal to the snapshot, or removes it where the snapshotter's
+    //! settings want none. Called by a background process after a rollback, with the space locked and its server
+    //! running; never touches the live data directory. Must be safe to interrupt at any moment.
+    virtual Status refresh_spare(Host &host, const RestoreJob &job) = 0;
+};
+
 //! What one snapshot of a shared store occupies.
 struct StoreUsage {
     std::uint64_t own_bytes = 0;    //!< stored bytes no other snapshot uses
