@@ -55,6 +55,14 @@ std::string pg_checksums(const TestHome &home, const std::string &space) {
            query(home, space, "select md5(string_agg(t::text, ',' order by k)) from wide t");
 }
 
+//! Creates the postgres space and fills its tables: items (items_rows rows, name indexed) and wide (wide_rows rows).
+void create_filled(const TestHome &home, const std::string &space, int items_rows, int wide_rows) {
+    home.ok({"create", space, "--flavour", "postgres"});
+    query(home, space, "create table items(id int primary key, name text); insert into items select g, 'n' || g from generate_series(1, " +
+                           std::to_string(items_rows) + ") g; create table wide(k int primary key, v text); insert into wide select g, "
+                           "repeat(md5(g::text), 20) from generate_series(1, " + std::to_string(wide_rows) + ") g; create index on items(name)");
+}
+
 //! Rolls space back to snap and checks: no crash recovery in the server log, pg_amcheck passes, checksums equal.
 void check_pg_rollback(const TestHome &home, const std::string &space, const std::string &snap, const std::string &expected) {
     INFO("rollback to " << snap);
@@ -143,10 +151,7 @@ TEST_CASE("blocks on XFS with reflinks: live files share the store's extents; ro
     XfsHome on_xfs;
     if (!on_xfs.home) return;
     const TestHome &home = *on_xfs.home;
-    home.ok({"create", "b", "--flavour", "postgres"});
-    query(home, "b", "create table items(id int primary key, name text); insert into items select g, 'n' || g from generate_series(1, 200000) g;"
-                     "create table wide(k int primary key, v text); insert into wide select g, repeat(md5(g::text), 20) from generate_series(1, 20000) g;"
-                     "create index on items(name)");
+    create_filled(home, "b", 200000, 20000);
     std::string one = pg_checksums(home, "b");
     stdfs::path items = home.path() / "spaces" / "b" / "data" / query(home, "b", "select pg_relation_filepath('items')");
     home.ok({"snapshot", "b", "one"});
@@ -206,10 +211,7 @@ TEST_CASE("blocks on XFS with reflinks: MariaDB rolls back with equal checksums"
 TEST_CASE("blocks rollback in place: no crash recovery, pg_amcheck passes, checksums equal", "[integration][snapshot][blocks]") {
     if (!dspace_test::have_program(pg_amcheck)) return;
     TestHome home;
-    home.ok({"create", "b", "--flavour", "postgres"});
-    query(home, "b", "create table items(id int primary key, name text); insert into items select g, 'n' || g from generate_series(1, 20000) g;"
-                     "create table wide(k int primary key, v text); insert into wide select g, repeat(md5(g::text), 20) from generate_series(1, 5000) g;"
-                     "create index on items(name)");
+    create_filled(home, "b", 20000, 5000);
     std::string one = pg_checksums(home, "b");
     home.ok({"snapshot", "b", "one"});
     CHECK_THAT(home.ok({"snapshot", "ls", "b"}), Contains("blocks"));
@@ -239,10 +241,7 @@ TEST_CASE("blocks warm spare: a repeated rollback swaps in the spare; no crash r
     if (!dspace_test::have_program(pg_amcheck)) return;
     TestHome home;
     home.ok({"config", "set", "snapshotters.blocks.warm_spare", "on"}); // also where the file system cannot share blocks
-    home.ok({"create", "b", "--flavour", "postgres"});
-    query(home, "b", "create table items(id int primary key, name text); insert into items select g, 'n' || g from generate_series(1, 20000) g;"
-                     "create table wide(k int primary key, v text); insert into wide select g, repeat(md5(g::text), 20) from generate_series(1, 5000) g;"
-                     "create index on items(name)");
+    create_filled(home, "b", 20000, 5000);
     std::string one = pg_checksums(home, "b");
     home.ok({"snapshot", "b", "one"});
     stdfs::path data = home.path() / "spaces" / "b" / "data";

@@ -231,16 +231,21 @@ bool SnapshotService::rollback(const std::string &space, const std::string &snap
 }
 
 void SnapshotService::refresh_spare(const std::string &space, const std::string &snap) {
-    // Two refreshes can queue for the lock in either order; the spare then holds either snapshot, and a rollback to
-    // the other rewrites in place as without a spare.
-    FileLock lock = spaces_.lock(space);
-    if (present(spaces_.space_dir(space) / rollback_journal) || !store_->exists(space, snap)) return;
-    SpaceState state = spaces_.load(space);
-    SnapshotManifest manifest = store_->read(space, snap);
-    auto *spare = plugins_.capability<sdk::WarmSpare>(manifest.snapshotter);
-    if (!spare || data_is_foreign(manifest, state)) return;
-    sdk::RestoreJob job = restore_job(state, manifest);
-    job.server = spaces_.server(state);
+    sdk::WarmSpare *spare = nullptr;
+    sdk::RestoreJob job;
+    {
+        FileLock lock = spaces_.lock(space); // held only to read the space and the snapshot
+        if (present(spaces_.space_dir(space) / rollback_journal) || !store_->exists(space, snap)) return;
+        SpaceState state = spaces_.load(space);
+        SnapshotManifest manifest = store_->read(space, snap);
+        spare = plugins_.capability<sdk::WarmSpare>(manifest.snapshotter);
+        if (!spare || data_is_foreign(manifest, state)) return;
+        job = restore_job(state, manifest);
+        job.server = spaces_.server(state);
+    }
+    // The snapshotter works on its own copy under its own lock, so that the space's commands never wait for it. Two
+    // refreshes run in either order; the spare then holds either snapshot, and a rollback to the other rewrites in
+    // place as without a spare.
     throw_if_failed(spare->refresh_spare(host_, job));
 }
 

@@ -66,8 +66,9 @@ public:
             blocks::RestorePlan plan = std::move(plan_); // followed once, by the rollback right after its check
             plan_ = {};
             blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
-            blocks::settle_spare_states(engine.data_dir);
-            if (spare_ready(engine)) return blocks::swap_in_spare(engine.data_dir);
+            blocks::SpareLock spare(engine.data_dir, false); // taken: a refresh is at work on the spare, which is not used
+            if (spare.held()) blocks::settle_spare_states(engine.data_dir);
+            if (spare.held() && spare_ready(engine)) return blocks::swap_in_spare(engine.data_dir);
             blocks::sync_in_place(engine, true, host.progress(), &plan);
         });
     }
@@ -79,6 +80,7 @@ public:
                                         std::string("run `dspace config set ") + warm_spare_key + " auto`");
         return guarded("refreshing the warm spare of space '" + job.server.space + "'", [&] {
             blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
+            blocks::SpareLock spare(engine.data_dir, true);
             bool wanted = mode == "on" || (mode == "auto" && blocks::reflink_granule(engine.store_root, engine.data_dir) > 0);
             if (!wanted) return blocks::remove_spare(engine.data_dir);
             blocks::make_spare_dir(engine.data_dir);

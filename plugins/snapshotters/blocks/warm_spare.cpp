@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,16 @@ void exchange_states(const std::string &data_dir) {
 
 } // namespace
 
+SpareLock::SpareLock(const std::string &data_dir, bool wait) {
+    std::string path = parent_of(data_dir) + "/blocks.spare.lock";
+    fd_ = open_checked(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0600);
+    int rc;
+    while ((rc = ::flock(fd_.get(), wait ? LOCK_EX : LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0 && errno != EWOULDBLOCK) throw_errno("cannot lock " + path);
+    held_ = rc == 0;
+}
+
 std::string spare_data_dir(const std::string &data_dir) { return parent_of(data_dir) + "/blocks.spare/data"; }
 
 void make_spare_dir(const std::string &data_dir) {
@@ -45,6 +56,8 @@ void make_spare_dir(const std::string &data_dir) {
     struct stat live {}, st {};
     if (::lstat(data_dir.c_str(), &live) != 0) throw_errno("cannot examine " + data_dir);
     if (::mkdir(parent.c_str(), 0700) != 0 && errno != EEXIST) throw_errno("cannot create " + parent);
+    if (!lstat_if_exists(parent, st) || !S_ISDIR(st.st_mode)) // never through a symbolic link planted there
+        throw BlockError(parent + " is not a directory", "remove it; the next rollback makes the spare again");
     bool exists = lstat_if_exists(spare, st);
     if (exists && !S_ISDIR(st.st_mode)) throw BlockError(spare + " is not a directory", "remove it; the next rollback makes the spare again");
     if (!exists && ::mkdir(spare.c_str(), 0700) != 0) throw_errno("cannot create " + spare);

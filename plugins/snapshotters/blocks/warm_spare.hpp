@@ -4,11 +4,28 @@
 // RENAME_EXCHANGE), instead of rewriting blocks; the old data becomes the spare, which the next refresh rewrites in
 // place to the snapshot again. A swap cut short between its steps leaves each state beside the other directory:
 // a state names the directory it describes, so it is never trusted there, and settle_spare_states puts it back.
+// The refresh runs in the background without the space's lock, so the spare has its own (SpareLock): a rollback
+// that finds it taken leaves the spare alone and rewrites in place.
 #pragma once
+
+#include "file_io.hpp"
 
 #include <string>
 
 namespace dspace::blocks {
+
+//! The flock of data_dir's spare (<space>/blocks.spare.lock), held while the spare is refreshed, swapped or removed.
+class SpareLock {
+public:
+    //! Takes the lock, waiting for it when wait, else only when it is free (see held()).
+    SpareLock(const std::string &data_dir, bool wait);
+    //! True when this holds the lock.
+    bool held() const { return held_; }
+
+private:
+    Fd fd_;
+    bool held_ = false;
+};
 
 //! Where the spare of data_dir lives.
 std::string spare_data_dir(const std::string &data_dir);

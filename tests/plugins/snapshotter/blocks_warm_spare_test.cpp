@@ -1,10 +1,12 @@
 // The blocks snapshotter's warm spare, loaded from its built file: a refresh makes a copy of the snapshot beside
 // the data directory; the next rollback to that snapshot swaps it in; a spare changed since, or a refresh cut
-// short, is never used; a swap cut short between its steps is finished by the next rollback; off removes it.
+// short or at work, is never used; a swap cut short between its steps is finished by the next rollback; off
+// removes it; random kills of refreshes and swaps never leave anything but the snapshot after the replay.
 #include "blocks_fixture.hpp"
 
 #include "reflink.hpp"
 #include "sync_state.hpp"
+#include "warm_spare.hpp"
 
 #include <chrono>
 #include <csignal>
@@ -103,6 +105,26 @@ TEST_CASE("blocks warm spare: a spare changed since its refresh, or whose refres
     CHECK(describe(s.blocks.data) == s.expected);
     s.refresh(); // and the spare is made whole again
     CHECK(describe(s.spare_dir) == s.expected);
+}
+
+TEST_CASE("blocks warm spare: a rollback while a refresh holds the spare's lock leaves the spare alone") {
+    BlocksWithSpare s;
+    s.refresh();
+    mutate(s.blocks.data, s.random, 30);
+    ino_t live = inode_of(s.blocks.data), spare = inode_of(s.spare_dir);
+    {
+        dspace::blocks::SpareLock refreshing(s.blocks.data.string(), true); // as a refresh at work holds it
+        REQUIRE(refreshing.held());
+        CHECK_FALSE(dspace::blocks::SpareLock(s.blocks.data.string(), false).held());
+        s.blocks.roll_back(s.payload);
+    }
+    CHECK(inode_of(s.blocks.data) == live); // rolled back in place
+    CHECK(inode_of(s.spare_dir) == spare);
+    CHECK(describe(s.blocks.data) == s.expected);
+    mutate(s.blocks.data, s.random, 30);
+    s.blocks.roll_back(s.payload); // the lock free again: the spare, still whole, is swapped in
+    CHECK(inode_of(s.blocks.data) == spare);
+    CHECK(describe(s.blocks.data) == s.expected);
 }
 
 TEST_CASE("blocks warm spare: a swap cut short after the directories were exchanged is finished by the next rollback") {

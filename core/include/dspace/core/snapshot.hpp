@@ -57,8 +57,8 @@ public:
     //! credentials and runs afterwards if it ran before. Open connections are dropped. Returns true when the
     //! snapshotter keeps a warm spare (WarmSpare): refresh_spare(space, snap) should then run in the background.
     bool rollback(const std::string &space, const std::string &snap);
-    //! Brings the warm spare of space up to its snapshot snap (WarmSpare::refresh_spare), waiting for the space's
-    //! lock; nothing when a rollback is still to be finished, or the space or snapshot is gone.
+    //! Brings the warm spare of space up to its snapshot snap (WarmSpare::refresh_spare, after the space's lock is
+    //! released again); nothing when a rollback is still to be finished, or the space or snapshot is gone.
     void refresh_spare(const std::string &space, const std::string &snap);
     //! Creates new_name as an independent copy of source: of its current data (after a clean stop,
     //! restarted afterwards), or of its snapshot snap when not empty. temporary: the copy belongs to this process,

@@ -37,8 +37,9 @@ public:
     static constexpr CapabilityId id = CapabilityId::warm_spare; //!< this capability's id
     virtual ~WarmSpare() = default;
     //! Makes the spare of job.server.data_dir equal to the snapshot, or removes it where the snapshotter's
-    //! settings want none. Called by a background process after a rollback, with the space locked and its server
-    //! running; never touches the live data directory. Must be safe to interrupt at any moment.
+    //! settings want none. Called by a background process after a rollback, while the server runs and without the
+    //! space's lock (the space's commands do not wait for it): it touches only the spare, under a lock of its own
+    //! that restore_in_place respects, never the live data directory. Must be safe to interrupt at any moment.
     virtual Status refresh_spare(Host &host, const RestoreJob &job) = 0;
 };
 
