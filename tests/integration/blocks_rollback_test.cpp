@@ -260,6 +260,11 @@ TEST_CASE("blocks warm spare: a repeated rollback swaps in the spare; no crash r
     home.ok({"config", "set", "snapshotters.blocks.warm_spare", "off"});
     home.ok({"_spare", "b", "two"});
     CHECK_FALSE(stdfs::exists(home.path() / "spaces" / "b" / "blocks.spare"));
+    home.ok({"config", "set", "snapshotters.blocks.warm_spare", "sometimes"});
+    auto warned = home.run({"rollback", "b", "--to", "one"}); // a bad setting is said, and changes nothing else
+    CHECK(warned.succeeded());
+    CHECK_THAT(warned.err, Contains("snapshotters.blocks.warm_spare is 'sometimes'; it must be auto, on or off"));
+    CHECK(pg_checksums(home, "b") == one);
     CHECK(home.run({"snapshot", "verify"}).succeeded());
 }
 

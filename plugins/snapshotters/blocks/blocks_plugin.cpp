@@ -54,6 +54,7 @@ public:
     }
 
     sdk::Status verify_restore(sdk::Host &host, const sdk::RestoreJob &job) override {
+        if (spare_mode(host).empty()) host.logger().log(sdk::LogLevel::warn, bad_spare_mode(host) + ": no warm spare is kept");
         return guarded("checking the snapshot's blocks before rolling back space '" + job.server.space + "'", [&] {
             blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
             plan_ = {};
@@ -74,10 +75,8 @@ public:
     }
 
     sdk::Status refresh_spare(sdk::Host &host, const sdk::RestoreJob &job) override {
-        std::string mode = host.config().get(warm_spare_key).value_or("auto");
-        if (mode != "auto" && mode != "on" && mode != "off")
-            return sdk::Status::failure(std::string(warm_spare_key) + " is '" + mode + "'; it must be auto, on or off",
-                                        std::string("run `dspace config set ") + warm_spare_key + " auto`");
+        std::string mode = spare_mode(host);
+        if (mode.empty()) return sdk::Status::failure(bad_spare_mode(host), std::string("run `dspace config set ") + warm_spare_key + " auto`");
         return guarded("refreshing the warm spare of space '" + job.server.space + "'", [&] {
             blocks::EngineJob engine = make_job(host, job.server.data_dir, job.payload_dir, job.page_size);
             blocks::SpareLock spare(engine.data_dir, true);
@@ -137,6 +136,17 @@ private:
     blocks::RestorePlan plan_; //!< what the last verify_restore found, for the restore_in_place that follows it
 
     static std::string store_root(sdk::Host &host) { return host.home_dir() + "/blocks"; }
+
+    //! The warm spare setting: "auto" (also when unset), "on" or "off"; empty when it holds anything else.
+    static std::string spare_mode(sdk::Host &host) {
+        std::string mode = host.config().get(warm_spare_key).value_or("auto");
+        return mode == "auto" || mode == "on" || mode == "off" ? mode : std::string();
+    }
+
+    //! What is wrong with a setting spare_mode rejects.
+    static std::string bad_spare_mode(sdk::Host &host) {
+        return std::string(warm_spare_key) + " is '" + host.config().get(warm_spare_key).value_or("") + "'; it must be auto, on or off";
+    }
 
     //! True when the spare of engine.data_dir equals the snapshot (by its state: nothing is read).
     static bool spare_ready(const blocks::EngineJob &engine) {
