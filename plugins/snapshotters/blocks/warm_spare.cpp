@@ -83,11 +83,11 @@ void settle_spare_states(const std::string &data_dir) {
 }
 
 void remove_spare(const std::string &data_dir) {
-    std::string spare = spare_data_dir(data_dir);
+    std::string spare = spare_data_dir(data_dir), parent = parent_of(spare);
     struct stat st {};
-    if (!lstat_if_exists(parent_of(spare), st)) return;
-    forget_state(spare);
-    remove_tree(parent_of(spare));
+    if (!lstat_if_exists(parent, st)) return;
+    if (S_ISDIR(st.st_mode)) forget_state(spare);
+    remove_tree(parent); // (a symbolic link planted there is unlinked, never followed)
     fsync_path(parent_of(data_dir));
 }
 

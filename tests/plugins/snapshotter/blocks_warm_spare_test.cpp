@@ -160,6 +160,24 @@ TEST_CASE("blocks warm spare: off removes the spare; auto keeps none where the f
     CHECK_THAT(refused.message(), Catch::Matchers::Contains("auto, on or off"));
 }
 
+TEST_CASE("blocks warm spare: a symbolic link planted in the spare's place is removed, never followed") {
+    BlocksWithSpare s;
+    TempDir outside;
+    write(outside.path() / "blocks.state", "not dspace's", stdfs::perms::owner_read | stdfs::perms::owner_write);
+    stdfs::create_directories(outside.path() / "data");
+    stdfs::create_directory_symlink(outside.path(), s.spare_dir.parent_path());
+    s.blocks.loaded.config.set(setting, "off");
+    s.refresh();
+    CHECK_FALSE(stdfs::exists(stdfs::symlink_status(s.spare_dir.parent_path())));
+    CHECK(stdfs::exists(outside.path() / "blocks.state"));
+    CHECK(stdfs::exists(outside.path() / "data"));
+    stdfs::create_directory_symlink(outside.path(), s.spare_dir.parent_path());
+    s.blocks.loaded.config.set(setting, "on");
+    auto refused = s.spare->refresh_spare(s.blocks.loaded.host, s.blocks.restore_job(s.payload, s.blocks.data));
+    CHECK_FALSE(refused.ok()); // nothing is made through it either
+    CHECK(stdfs::is_empty(outside.path() / "data"));
+}
+
 namespace {
 
 //! Runs fn in a forked child, SIGKILLed after delay unless it ended first; returns how long the child lived.
