@@ -121,7 +121,7 @@ void Config::load() {
     if (!std::filesystem::exists(path_, ec)) return;
     std::string text = fs::read_file(path_);
     rapidjson::Document doc;
-    doc.Parse(text.c_str());
+    doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str()); // numbers read back exactly as save() wrote them
     if (doc.HasParseError())
         throw Error(path_.string() + " is not valid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
                         " at byte " + std::to_string(doc.GetErrorOffset()),
@@ -175,7 +175,7 @@ void Config::put(std::string_view key, std::string_view value, bool as_text) {
     }
     rapidjson::Document parsed(&alloc);
     std::string text(value);
-    parsed.Parse(text.c_str());
+    parsed.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str());
     rapidjson::Value leaf;
     if (!as_text && !parsed.HasParseError() && !parsed.IsObject()) leaf.CopyFrom(parsed, alloc);
     else leaf.SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
